@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AppError } from './errors.js';
 
 /** Empty strings count as unset, so `KEY=` in .env falls back to the default. */
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const unsetIfEmpty = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const str = () => z.preprocess(unsetIfEmpty, z.string().trim().optional());
 const int = (def: number, min: number, max: number) =>
@@ -12,22 +13,24 @@ const int = (def: number, min: number, max: number) =>
 const num = (def: number, min: number, max: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().min(min).max(max).default(def));
 const bool = (def: boolean) =>
-  z.preprocess(
-    (v) => {
-      const s = unsetIfEmpty(v);
-      if (typeof s !== 'string') return s;
-      const lower = s.toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
-      if (['0', 'false', 'no', 'off'].includes(lower)) return false;
-      return s;
-    },
-    z.boolean().default(def),
-  );
+  z.preprocess((v) => {
+    const s = unsetIfEmpty(v);
+    if (typeof s !== 'string') return s;
+    const lower = s.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+    if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+    return s;
+  }, z.boolean().default(def));
 const idList = () =>
   z.preprocess(
     (v) => {
       const s = unsetIfEmpty(v);
-      return typeof s === 'string' ? s.split(',').map((x) => x.trim()).filter(Boolean) : [];
+      return typeof s === 'string'
+        ? s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : [];
     },
     z.array(z.string().regex(/^\d{15,21}$/, 'a comma-separated list of Discord ids (snowflakes)')),
   );

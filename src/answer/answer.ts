@@ -1,0 +1,139 @@
+import type { Article } from '../corpus/article.js';
+import type { SearchStore } from '../search/store.js';
+import { analyzeWithOffsets } from '../text/analyzer.js';
+import { findAnswerCues } from '../text/question.js';
+import { mergeNearDuplicates } from './merge.js';
+import { type ParsedQuestion, parseQuestion } from './question.js';
+import { DEFAULT_WEIGHTS, rankSentences, type ScoredSentence, type Weights } from './rank.js';
+import type { Answer, AnswerResult, ResultSource } from './types.js';
+
+/** Confidence under which the answer says it found nothing confident; tuned on dev data (README). */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.35;
+/** Passages retrieved per question: enough for recall, few enough to rank in a millisecond or two. */
+export const CANDIDATE_PASSAGES = 40;
+
+export interface AnswerOptions {
+  /** Results wanted (the bot pages through more). */
+  topK?: number | undefined;
+  threshold?: number | undefined;
+  /** Restrict to these articles. */
+  articleIds?: ReadonlySet<string> | undefined;
+  weights?: Weights | undefined;
+}
+
+/**
+ * Answers a question from a store: retrieve candidate passages, rank their sentences, merge
+ * near-duplicates (one result per fact, with every source), and decide whether the best is confident.
+ * Never throws on odd input: empty, stop-word-only or off-topic questions come back with
+ * `answered: false`, a reason and no results (the closest articles are still named).
+ */
+export async function answerQuestion(
+  store: SearchStore,
+  question: string,
+  options: AnswerOptions = {},
+): Promise<Answer> {
+  const topK = options.topK ?? 3;
+  const threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  const stats = store.stats();
+  const parsed = parseQuestion(question, stats);
+  const base = { question, answerType: parsed.answerType, results: [], closest: [] };
+  if (question.trim() === '') return { ...base, answered: false, confidence: 0, reason: 'empty' };
+  if (stats.sentenceCount === 0) return { ...base, answered: false, confidence: 0, reason: 'empty-corpus' };
+  if (parsed.terms.length === 0) return { ...base, answered: false, confidence: 0, reason: 'no-terms' };
+
+  const candidates = await store.searchPassages(parsed.terms, {
+    limit: CANDIDATE_PASSAGES,
+    articleIds: options.articleIds,
+  });
+  const closest = closestArticles(
+    store,
+    candidates.map((c) => c.articleId),
+  );
+  if (candidates.length === 0)
+    return { ...base, closest, answered: false, confidence: 0, reason: 'no-match' };
+
+  const ranked = rankSentences(parsed, candidates, store, options.weights ?? DEFAULT_WEIGHTS);
+  const groups = mergeNearDuplicates(
+    ranked,
+    (s) => store.sentenceTerms(s.sentence.articleId)[s.sentence.index] ?? [],
+    (s) => findAnswerCues(s.sentence.text).values,
+    topK,
+  );
+  const results = groups.map((g) => toResult(g.best, g.members, store, parsed));
+  const first = groups[0]?.best;
+  const confidence = first ? confidenceOf(first) : 0;
+  const answered = confidence >= threshold;
+  return {
+    ...base,
+    closest,
+    answered,
+    confidence,
+    reason: answered ? undefined : 'low-confidence',
+    results: answered ? results : [],
+  };
+}
+
+/**
+ * How sure the engine is that a sentence answers: mostly the IDF-weighted share of the question it
+ * covers, raised a little by an answer-type cue and by term proximity. In [0, 1].
+ */
+export function confidenceOf(s: ScoredSentence): number {
+  const f = s.features;
+  const value = 0.8 * f.overlap + 0.1 * f.cue + 0.1 * Math.max(f.proximity, f.bigram);
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}
+
+function toResult(
+  best: ScoredSentence,
+  members: ScoredSentence[],
+  store: SearchStore,
+  q: ParsedQuestion,
+): AnswerResult {
+  const seen = new Set<string>();
+  const sources: ResultSource[] = [];
+  for (const m of members) {
+    if (seen.has(m.sentence.articleId)) continue;
+    seen.add(m.sentence.articleId);
+    const article = store.getArticle(m.sentence.articleId);
+    if (article) sources.push(sourceOf(article, m));
+  }
+  const highlights: [number, number][] = [];
+  const matched: string[] = [];
+  for (const token of analyzeWithOffsets(best.sentence.text)) {
+    if (!q.weights.has(token.term)) continue;
+    highlights.push([token.start, token.end]);
+    const word = best.sentence.text.slice(token.start, token.end);
+    if (!matched.includes(word)) matched.push(word);
+  }
+  return {
+    text: best.sentence.text,
+    context: { before: best.before ?? null, after: best.after ?? null },
+    score: Math.round(best.score * 1000) / 1000,
+    matched,
+    highlights,
+    sources,
+  };
+}
+
+function sourceOf(article: Article, s: ScoredSentence): ResultSource {
+  return {
+    articleId: article.id,
+    title: article.meta.title,
+    source: article.meta.source,
+    url: article.meta.url ?? null,
+    published: article.meta.published ?? null,
+    paragraph: s.sentence.paragraph,
+    sentence: s.sentence.index,
+  };
+}
+
+function closestArticles(store: SearchStore, ids: string[]): Answer['closest'] {
+  const out: Answer['closest'] = [];
+  for (const id of ids) {
+    if (out.length >= 3) break;
+    if (out.some((a) => a.articleId === id)) continue;
+    const article = store.getArticle(id);
+    if (article) out.push({ articleId: id, title: article.meta.title, source: article.meta.source });
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import type { CorpusStats, QueryTerm } from '../search/store.js';
+import { type AnswerType, readQuestion } from '../text/question.js';
+
+/** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
+export const MAX_QUESTION_CHARS = 1_000;
+/** A question's terms beyond this many, lowest weight first, are dropped: they cost time, not answers. */
+export const MAX_QUERY_TERMS = 16;
+
+/** A question ready for retrieval and ranking. */
+export interface ParsedQuestion {
+  raw: string;
+  answerType: AnswerType;
+  /** Distinct analyzed terms with their IDF weight, heaviest first. */
+  terms: QueryTerm[];
+  weights: Map<string, number>;
+  totalWeight: number;
+  /** Adjacent analyzed terms of the question, in order. */
+  bigrams: [string, string][];
+  /** The question's words, lower-cased, to tell a new name in a sentence from one the question gave. */
+  surface: Set<string>;
+}
+
+/**
+ * IDF of a term over sentences (the BM25 form, always positive). A term no sentence holds weighs most:
+ * a question about something the corpus never mentions must not look answered.
+ */
+export function idf(term: string, stats: CorpusStats): number {
+  const n = stats.sentenceCount;
+  const df = stats.df(term);
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * Reads a question into weighted terms and an expected answer type.
+ *
+ * @example parseQuestion('How long do the diplomats have to leave Russia?', stats)
+ * // → { answerType: 'duration', terms: [{ term: 'diplomat', weight: 2.9 }, { term: 'leav', … }, …], … }
+ */
+export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
+  const text = raw.slice(0, MAX_QUESTION_CHARS);
+  const read = readQuestion(text);
+  const order: string[] = read.terms.map((t) => t.term);
+  const weights = new Map<string, number>();
+  for (const term of order) if (!weights.has(term)) weights.set(term, idf(term, stats));
+  const terms = [...weights]
+    .map(([term, weight]) => ({ term, weight }))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, MAX_QUERY_TERMS);
+  const kept = new Map(terms.map((t) => [t.term, t.weight]));
+  const bigrams: [string, string][] = [];
+  for (let i = 0; i + 1 < order.length; i++) {
+    const a = order[i];
+    const b = order[i + 1];
+    if (a && b && a !== b && kept.has(a) && kept.has(b)) bigrams.push([a, b]);
+  }
+  return {
+    raw,
+    answerType: read.answerType,
+    terms,
+    weights: kept,
+    totalWeight: terms.reduce((s, t) => s + t.weight, 0),
+    bigrams,
+    surface: new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
+  };
+}

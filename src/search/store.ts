@@ -1,0 +1,58 @@
+import type { Article, ArticleMeta, Sentence } from '../corpus/article.js';
+
+/** A question term after analysis, with the weight the answer layer gave it. */
+export interface QueryTerm {
+  term: string;
+  weight: number;
+}
+
+/**
+ * A candidate the store returns for a question: a passage that matched, with everything the ranker
+ * needs to score and quote its sentences without asking the store again. Every store returns this shape.
+ */
+export interface Candidate {
+  passageId: string;
+  articleId: string;
+  /** The store's own relevance score for the passage (higher is better; scales differ per store). */
+  score: number;
+  /** The passage's sentences, in article order. */
+  sentences: Sentence[];
+  /** The sentence just before the passage and just after it, for context. */
+  before?: string | undefined;
+  after?: string | undefined;
+}
+
+/** What the answer layer shows about an article. */
+export interface ArticleSummary {
+  id: string;
+  meta: ArticleMeta;
+  sentenceCount: number;
+}
+
+/** Corpus statistics the sentence ranker uses; counted over sentences. */
+export interface CorpusStats {
+  sentenceCount: number;
+  avgSentenceTerms: number;
+  /** Number of sentences holding `term` (an analyzed term). */
+  df(term: string): number;
+}
+
+/** Options of a passage search. */
+export interface SearchOptions {
+  limit: number;
+  /** Only passages of these articles (e.g. `/ask source:`, or one article in evaluation). */
+  articleIds?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * The index behind the answer layer. The MiniSearch engine is the embedded default; a PostgreSQL store
+ * implements the same interface for scale-out.
+ */
+export interface SearchStore {
+  searchPassages(terms: QueryTerm[], options: SearchOptions): Promise<Candidate[]>;
+  /** Analyzed terms of each sentence of an article (cached by the store), for the ranker. */
+  sentenceTerms(articleId: string): readonly (readonly string[])[];
+  stats(): CorpusStats;
+  listArticles(): ArticleSummary[];
+  getArticle(id: string): Article | undefined;
+}

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerQuestion } from '../../src/answer/answer.js';
+import { isAppError } from '../../src/errors.js';
+import { openIndex } from '../../src/search/refresh.js';
+import { readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../../src/search/snapshot.js';
+import { tempCorpus } from '../support/corpus.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function corpus() {
+  const c = await tempCorpus();
+  cleanups.push(c.cleanup);
+  return c;
+}
+
+const QUESTIONS = [
+  'What did the Harbour Bank raise its interest rate to?',
+  'How many people were evacuated from Millbrook?',
+  'Who did Kestrel United sign?',
+];
+
+describe('writeSnapshot / readSnapshot', () => {
+  it('gives the same answers after a save and a load', async () => {
+    const c = await corpus();
+    const first = await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
+    expect(first.summary.snapshot).toBe('created');
+    const second = await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
+    expect(second.summary.snapshot).toBe('loaded');
+    expect(second.summary.added).toEqual([]);
+    for (const q of QUESTIONS) {
+      const a = await answerQuestion(first.engine, q);
+      const b = await answerQuestion(second.engine, q);
+      expect(b).toEqual(a);
+      expect(a.answered).toBe(true);
+    }
+  });
+
+  it('detects a truncated or corrupted snapshot, and the index rebuilds it', async () => {
+    const c = await corpus();
+    await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
+    const file = path.join(c.snapshotDir, SNAPSHOT_FILE);
+    const bytes = await readFile(file);
+
+    await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(readSnapshot(c.snapshotDir)).rejects.toSatisfy((e) => isAppError(e, 'SNAPSHOT_CORRUPT'));
+
+    const flipped = Buffer.from(bytes);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 10) ^ 0x20, flipped.length - 10);
+    await writeFile(file, flipped);
+    await expect(readSnapshot(c.snapshotDir)).rejects.toSatisfy((e) => isAppError(e, 'SNAPSHOT_CORRUPT'));
+
+    await writeFile(file, 'not a snapshot at all');
+    const warnings: string[] = [];
+    const log = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as never;
+    const reopened = await openIndex({
+      corpusDir: c.corpusDir,
+      snapshotDir: c.snapshotDir,
+      maxBytes: 1e6,
+      log,
+    });
+    expect(reopened.summary.snapshot).toBe('rebuilt');
+    expect(warnings.join()).toMatch(/rebuilding/);
+    expect((await answerQuestion(reopened.engine, QUESTIONS[0]!)).answered).toBe(true);
+    expect(await readSnapshot(c.snapshotDir)).toBeDefined();
+  });
+
+  it('refuses a snapshot written with other index options', async () => {
+    const c = await corpus();
+    await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
+    const file = path.join(c.snapshotDir, SNAPSHOT_FILE);
+    const text = await readFile(file, 'utf8');
+    const [magic, format, , ...rest] = text.slice(0, text.indexOf('\n')).split(' ');
+    await writeFile(
+      file,
+      `${[magic, format, '0000000000000000', ...rest].join(' ')}${text.slice(text.indexOf('\n'))}`,
+    );
+    await expect(readSnapshot(c.snapshotDir)).rejects.toSatisfy((e) => isAppError(e, 'SNAPSHOT_MISMATCH'));
+  });
+
+  it('never leaves a torn snapshot when the writer is killed mid-write', async () => {
+    const c = await corpus();
+    const { engine } = await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
+    const state = engine.toState();
+    // A child process rewrites the snapshot in a loop with a large state; kill it at varied moments.
+    const big = { ...state, articles: Array.from({ length: 40 }, () => state.articles).flat() };
+    const stateFile = path.join(c.root, 'state.json');
+    await writeFile(stateFile, JSON.stringify(big));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { writeSnapshot } from './src/search/snapshot.ts';
+      const state = JSON.parse(readFileSync(${JSON.stringify(stateFile)}, 'utf8'));
+      process.stdout.write('ready\\n');
+      for (;;) await writeSnapshot(${JSON.stringify(c.snapshotDir)}, state);
+    `;
+    for (const delay of [5, 20, 45, 80]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const loaded = await readSnapshot(c.snapshotDir);
+      expect(loaded?.articles.length).toBeGreaterThan(0);
+    }
+    await writeSnapshot(c.snapshotDir, state);
+    const leftovers = (await readdir(c.snapshotDir)).filter((f) => f !== SNAPSHOT_FILE);
+    expect(leftovers.every((f) => f.endsWith('.tmp'))).toBe(true);
+  });
+});
