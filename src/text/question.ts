@@ -1,0 +1,257 @@
+import { isStopWord, normalizeText, stem, type Token, tokenize } from './analyzer.js';
+
+/** The kind of thing a question asks for; the ranker favours sentences that hold one. */
+export type AnswerType =
+  | 'person'
+  | 'date'
+  | 'number'
+  | 'place'
+  | 'organization'
+  | 'reason'
+  | 'manner'
+  | 'definition'
+  | 'duration'
+  | 'other';
+
+/** A question read for retrieval: its analysed terms in order, the answer type, and the text as asked. */
+export interface ReadQuestion {
+  /** Analysed terms (as `analyze` makes them), in question order; `weightHint` > 1 marks a name. */
+  terms: Array<{ term: string; weightHint?: number }>;
+  answerType: AnswerType;
+  raw: string;
+}
+
+/** Nouns after "what"/"which" that name the answer type; the noun is then not a search term. */
+const TYPE_NOUNS: Record<string, AnswerType> = {
+  year: 'date',
+  years: 'date',
+  date: 'date',
+  day: 'date',
+  month: 'date',
+  time: 'date',
+  decade: 'date',
+  century: 'date',
+  percentage: 'number',
+  percent: 'number',
+  proportion: 'number',
+  number: 'number',
+  amount: 'number',
+  price: 'number',
+  sum: 'number',
+  company: 'organization',
+  companies: 'organization',
+  organisation: 'organization',
+  organization: 'organization',
+  organisations: 'organization',
+  organizations: 'organization',
+  firm: 'organization',
+  firms: 'organization',
+  group: 'organization',
+  agency: 'organization',
+  party: 'organization',
+  team: 'organization',
+  club: 'organization',
+  bank: 'organization',
+  country: 'place',
+  countries: 'place',
+  city: 'place',
+  cities: 'place',
+  town: 'place',
+  region: 'place',
+  place: 'place',
+  state: 'place',
+  person: 'person',
+  man: 'person',
+  woman: 'person',
+  minister: 'person',
+  player: 'person',
+};
+
+/** Words after "how" and what they ask for; "how" alone (or before a verb) asks for a manner. */
+const HOW_WORDS: Record<string, AnswerType> = {
+  many: 'number',
+  much: 'number',
+  old: 'number',
+  far: 'number',
+  big: 'number',
+  large: 'number',
+  high: 'number',
+  tall: 'number',
+  often: 'number',
+  long: 'duration',
+  soon: 'date',
+  come: 'reason',
+};
+
+const BE = new Set(['is', 'are', 'was', 'were', "what's", 'be']);
+const CAUSE = new Set(['cause', 'caused', 'causes', 'led', 'prompted', 'triggered', 'made']);
+
+/**
+ * Reads a question: finds the answer type from its question words before they are dropped, then gives
+ * the analysed terms (stop words out, stemmed, the same analyzer as the documents). who/whom/whose →
+ * person, when / what year / what date → date, how many / how much / what percentage → number, how long
+ * → duration, where → place, why / what caused → reason, how → manner, what is X → definition, which
+ * company / organisation → organization, no question word → other. The first question word decides
+ * ("In what year…" → date), and a noun that named the type ("year", "company") is not a search term.
+ * Capitalised words after the first (names) get `weightHint: 1.5`. Never throws.
+ *
+ * @example readQuestion('How long do the diplomats have to leave Russia?')
+ * // → { answerType: 'duration', raw: '…',
+ * //     terms: [{ term: 'diplomat' }, { term: 'leav' }, { term: 'russia', weightHint: 1.5 }] }
+ */
+export function readQuestion(question: string): ReadQuestion {
+  const raw = typeof question === 'string' ? question : '';
+  const tokens = tokenize(raw);
+  const { answerType, consumed } = answerTypeOf(raw, tokens);
+  const terms: ReadQuestion['terms'] = [];
+  tokens.forEach((t, i) => {
+    if (consumed.has(i) || isStopWord(t.term)) return;
+    const first = raw.slice(t.start, t.start + 1);
+    const name = i > 0 && first !== first.toLowerCase();
+    terms.push(name ? { term: stem(t.term), weightHint: 1.5 } : { term: stem(t.term) });
+  });
+  return { terms, answerType, raw };
+}
+
+function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; consumed: Set<number> } {
+  const consumed = new Set<number>();
+  const at = tokens.findIndex((t) =>
+    ['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which'].includes(t.term),
+  );
+  const wh = tokens[at];
+  // tokenize cuts "'s": "What's the…" is "what is the…".
+  const word = wh && wh.term === 'what' && /['’]s$/i.test(raw.slice(wh.start, wh.end)) ? "what's" : wh?.term;
+  const next = tokens[at + 1]?.term ?? '';
+  const type = (answerType: AnswerType, ...used: number[]) => {
+    for (const u of used) consumed.add(u);
+    return { answerType, consumed };
+  };
+  switch (word) {
+    case undefined:
+      return type('other');
+    case 'who':
+    case 'whom':
+    case 'whose':
+      return type('person');
+    case 'when':
+      return type('date');
+    case 'where':
+      return type('place');
+    case 'why':
+      return type('reason');
+    case 'how': {
+      const asked = HOW_WORDS[next];
+      return asked ? type(asked, at + 1) : type('manner');
+    }
+    default: {
+      // what / which: the noun right after, or after "kind of", names the type.
+      const noun = TYPE_NOUNS[next];
+      if (noun) return type(noun, at + 1);
+      if (CAUSE.has(next)) return type('reason');
+      if (word === "what's" || (word === 'what' && BE.has(next))) return type('definition');
+      return type('other');
+    }
+  }
+}
+
+/** What a sentence holds that could answer a question of some type (see `findAnswerCues`). */
+export interface AnswerCues {
+  /** A year 1000–2099 ("2022", "in 1988"), not an amount ("$2000", "2000%"). */
+  hasYear: boolean;
+  /** A month, weekday, "yesterday"/"today"/"last week", or a numeric date ("24/02/2022", "2022-02-24"). */
+  hasDate: boolean;
+  /** A figure ("19", "3.5%", "$1.75tn") or a number word ("two", "dozens", "million"). */
+  hasNumber: boolean;
+  /** An amount of time: "two weeks", "19 years", "48 hours", "a decade", "10-year". */
+  hasDuration: boolean;
+  /** Runs of capitalised words, leading stop words, months and weekdays dropped ("The Kremlin" → "Kremlin"). */
+  properNames: string[];
+  /** A place preposition before a capitalised word ("in Kyiv", "from the Kremlin") or a place noun. */
+  hasPlaceCue: boolean;
+  /**
+   * The answer values the sentence holds, normalised so that two sentences stating the same fact share
+   * them: figures as the analyzer writes them ("1,000" → "1000", "$1.75tn" → "1.75tn") and the names,
+   * lower-cased and folded ("Zelenskyý" → "zelenskyy").
+   */
+  values: string[];
+}
+
+const MONTHS =
+  'January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec';
+const WEEKDAYS = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
+/** "1988", "the 1990s"; not "$2000", "2000%", "1,000", "2000m". */
+const YEAR = /(?<![\w$£€.,])(?:1\d{3}|20\d{2})(?!\d|%|,\d|\.\d|[a-rt-zA-Z])/;
+// Month and weekday names only capitalised ("a march on Parliament" is no date); "May" only beside a
+// number or after "in"/"since"/… (it is a name as often as a month).
+const DATE_NAMES = new RegExp(
+  `\\b(?:${MONTHS}|${WEEKDAYS})\\b|\\bMay\\s+\\d|\\d\\s+May\\b|\\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ll]ast|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id-?)\\s+May\\b`,
+);
+const DATE_WORDS =
+  /\b(?:yesterday|today|tonight|tomorrow)\b|\b(?:last|next|this)\s+(?:week|month|year|weekend)\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b/i;
+const NUMBER_WORDS =
+  'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen';
+const NUMBER = new RegExp(`\\d|\\b(?:${NUMBER_WORDS})s?\\b|\\bhalf\\b`, 'i');
+const UNITS = 'seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies)';
+const DURATION = new RegExp(
+  `\\b(?:\\d+(?:\\.\\d+)?|${NUMBER_WORDS}|an?|several|few|many|some|couple\\s+of)[\\s-]+(?:more\\s+|long\\s+|full\\s+)?(?:${UNITS})\\b`,
+  'i',
+);
+const PLACE_PREPOSITION =
+  /\b(?:in|at|from|to|near|into|across|outside|inside|throughout|through|around|towards?|via)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{M}'’-]*)/gu;
+const PLACE_NOUNS =
+  /\b(?:city|capital|country|region|province|border|town|village|street|airport|embassy|port|coast|island)\b/i;
+const NAME_RUN =
+  /\p{Lu}[\p{L}\p{M}'’.&-]*(?:\s+(?:(?:of|de|da|van|von|al|bin|du|la|le)\s+)?\p{Lu}[\p{L}\p{M}'’.&-]*)*/gu;
+const HAS_DIGIT = /\p{Nd}/u;
+const FIGURE = /^\p{Nd}/u;
+const NOT_NAMES = new RegExp(`^(?:${MONTHS}|May|${WEEKDAYS}|I)$`);
+
+/**
+ * Cheap cues that a sentence holds an answer of some type, for the ranker (regexes only; it runs on every
+ * candidate sentence). `properNames` are runs of capitalised words anywhere in the sentence, including
+ * its first word, with leading stop words ("The", "He", "Mr"), months, weekdays and "I" dropped; a
+ * possessive "’s" is cut ("Russia’s" → "Russia").
+ *
+ * @example findAnswerCues('Russia gave the diplomats two weeks to leave Moscow, the Kremlin said on Monday.')
+ * // → { hasYear: false, hasDate: true, hasNumber: true, hasDuration: true,
+ * //     properNames: ['Russia', 'Moscow', 'Kremlin'], hasPlaceCue: false,
+ * //     values: ['russia', 'moscow', 'kremlin'] }
+ */
+export function findAnswerCues(sentenceText: string): AnswerCues {
+  const text = typeof sentenceText === 'string' ? sentenceText : '';
+  const properNames = properNamesOf(text);
+  const values = new Set<string>();
+  if (HAS_DIGIT.test(text)) for (const t of tokenize(text)) if (FIGURE.test(t.term)) values.add(t.term);
+  for (const name of properNames) values.add(normalizeText(name));
+  return {
+    hasYear: YEAR.test(text),
+    hasDate: DATE_NAMES.test(text) || DATE_WORDS.test(text),
+    hasNumber: NUMBER.test(text),
+    hasDuration: DURATION.test(text),
+    properNames,
+    hasPlaceCue: hasPlaceCue(text),
+    values: [...values],
+  };
+}
+
+function hasPlaceCue(text: string): boolean {
+  if (PLACE_NOUNS.test(text)) return true;
+  for (const m of text.matchAll(PLACE_PREPOSITION)) if (!NOT_NAMES.test(m[1] ?? '')) return true;
+  return false;
+}
+
+function properNamesOf(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(NAME_RUN)) {
+    const words = m[0]
+      .replace(/['’]s$/, '')
+      .replace(/[.,-]+$/, '')
+      .split(/\s+/);
+    while (words.length > 0 && (isStopWord(words[0]!.toLowerCase()) || NOT_NAMES.test(words[0]!))) {
+      words.shift();
+    }
+    const name = words.join(' ');
+    if (name !== '' && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
