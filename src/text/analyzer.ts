@@ -114,6 +114,7 @@ const PLAIN_ASCII_WORD = /^[A-Za-z0-9]+$/;
 const CAPS_ACRONYM = /^\p{Lu}{2,6}$/u;
 const CONTRACTION_ENDING = /'(?:s|re|ve|ll|d|m)$/;
 const LOWER_CASE = /\p{Ll}/u;
+const WHITESPACE = /\s+/g;
 const GROUPED_NUMBER = /^\d{1,3}(?:,\d{3})+/;
 
 /**
@@ -129,12 +130,14 @@ function termOf(word: string, shouting: boolean): string {
     return word.toLowerCase();
   }
   if (word.length > 2 && word.endsWith('.') && word.charCodeAt(word.length - 2) !== 46) {
-    const letters = normalizeText(word.replace(/\./g, ''));
+    const letters = normalizeText(word.replace(/\./g, '')).replace(WHITESPACE, '');
     // "U.S." is an acronym; "a.m.", "e.g." are lower-case abbreviations, kept dotted so that "p.m." is
     // not the "PM" who said something, and stop words.
     return /\p{Lu}/u.test(word) ? acronymTerm(letters) : letters.split('').join('.');
   }
-  let term = normalizeText(word);
+  // Compatibility forms can decompose to a space plus a mark (Arabic presentation forms, "ͺ"); a term
+  // never holds one, as the search engine splits queries on spaces.
+  let term = normalizeText(word).replace(WHITESPACE, '');
   if (GROUPED_NUMBER.test(term)) term = term.replace(/,/g, '');
   // "Russia's" → "russia", "they're" → "they"; "don't" and "O'Brien" stay whole.
   if (term.includes("'")) term = term.replace(CONTRACTION_ENDING, '');
