@@ -554,7 +554,7 @@ export class DiscordServer {
 
   /**
    * Resolves when `check` returns something other than undefined, null or false (re-checked after every
-   * request and gateway frame), with that value; rejects after the timeout with the recent requests in the
+   * request and gateway frame, and every 20 ms), with that value; rejects after the timeout with the recent requests in the
    * message, which is usually enough to see what the bot did instead.
    */
   waitFor<T>(
@@ -564,8 +564,13 @@ export class DiscordServer {
     const timeoutMs = options.timeoutMs ?? 2000;
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let poll: NodeJS.Timeout | undefined;
+      let done = false;
       const finish = (error: Error | null, value?: T) => {
+        if (done) return;
+        done = true;
         if (timer) clearTimeout(timer);
+        if (poll) clearInterval(poll);
         this.#events.off('change', attempt);
         this.#pendingWaits.delete(fail);
         if (error) reject(error);
@@ -589,6 +594,9 @@ export class DiscordServer {
           ),
         );
       }, timeoutMs);
+      // Server events cover what the fake sees; the poll covers conditions on client-side state (a handler's
+      // result, `client.ws.ping`) that change without any request reaching the server.
+      poll = setInterval(attempt, 20);
       attempt();
     });
   }
@@ -1005,6 +1013,7 @@ export class DiscordServer {
     if (c.method === 'GET') return { status: 200, body: message, interactionId: state.id };
     if (c.method === 'DELETE') {
       this.#messages.delete(message.id);
+      state.followUpIds = state.followUpIds.filter((followUp) => followUp !== message.id);
       this.#announceDelete(message, entry?.guild);
       this.#changed();
       return { status: 204, interactionId: state.id };
