@@ -257,9 +257,10 @@ export function renderView(view: View, key?: string): MessagePayload {
 
 /** A short error reply: what went wrong in words, and the id that finds it in the log. */
 export function renderError(message: string, errorId?: string): MessagePayload {
-  const text = errorId ? `${message} (error id \`${errorId}\`)` : message;
+  const suffix = errorId ? ` (error id \`${errorId}\`)` : '';
+  const text = shorten(escapeText(message), LIMITS.embedDescription - suffix.length) + suffix;
   return {
-    embeds: [{ description: shorten(escapeText(text), LIMITS.embedDescription), color: COLORS.error }],
+    embeds: [{ description: text, color: COLORS.error }],
     components: [],
     allowedMentions: { parse: [] },
   };
