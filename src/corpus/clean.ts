@@ -50,6 +50,7 @@ interface Line {
   /** The rule that dropped the line, once one has. */
   rule?: string | undefined;
   opensList?: boolean | undefined;
+  endsArticle?: boolean | undefined;
   credit?: boolean | undefined;
 }
 
@@ -72,18 +73,30 @@ export function cleanText(raw: string): CleanResult {
   const entries = readLines(typeof raw === 'string' ? raw : '');
   const lines = entries.filter((line) => line.rule === undefined);
   applyVocabulary(lines);
-  markCaptions(lines);
-  markRelatedLists(lines);
-  markSourceLines(lines);
-  const kept = classifyLines(lines);
-  markDuplicates(lines, kept);
+  // A page where no rule finds any page furniture is an article already clean (a file of the corpus, a
+  // text someone typed): every line of it is kept, once.
+  if (lines.some((line) => line.rule !== undefined)) cleanFurnishedPage(lines);
+  markDuplicates(lines);
   const paragraphs: string[] = [];
+  markRelatedLists(lines);
+
   const dropped: DroppedLine[] = [];
   for (const line of entries) {
     if (line.rule === undefined) paragraphs.push(line.text);
     else dropped.push({ line: line.raw, rule: line.rule });
   }
   return { paragraphs, dropped };
+}
+
+/** Applies the rules that need page furniture to be told from the article, in order. */
+function cleanFurnishedPage(lines: Line[]): void {
+  markCaptions(lines);
+  markRelatedLists(lines);
+  markSourceLines(lines);
+  markRepeatedLabels(lines);
+  markGalleries(lines);
+  markComments(lines);
+  classifyLines(lines);
 }
 
 /**
@@ -132,6 +145,7 @@ function applyVocabulary(lines: Line[]): void {
     if (!match) continue;
     line.rule = match.rule;
     line.opensList = match.opensList;
+    line.endsArticle = match.endsArticle;
     line.credit = match.credit;
   }
 }
@@ -185,21 +199,93 @@ function markSourceLines(lines: Line[]): void {
   }
 }
 
-/** Judges the lines no vocabulary rule claimed by shape and context; returns which are kept. */
-function classifyLines(lines: Line[]): boolean[] {
-  const classes: LineClass[] = lines.map((line) =>
+/** Words of prose the article must have shown before a comments heading can end it. */
+const ARTICLE_MIN_WORDS = 60;
+
+/**
+ * Once the article has begun, a comments heading ("12 comments", "Leave a reply") ends it: what follows
+ * is readers' comments and the page footer, prose or not. A comment counter above the article, before
+ * any paragraph, ends nothing.
+ */
+function markComments(lines: Line[]): void {
+  let words = 0;
+  let ended = false;
+  for (const line of lines) {
+    if (ended) {
+      line.rule ??= 'comments';
+      continue;
+    }
+    if (line.endsArticle && words >= ARTICLE_MIN_WORDS) ended = true;
+    else if (line.rule === undefined && classifyShape(line.shape) === 'good') words += line.shape.words;
+  }
+}
+
+/** How often a short label must recur on a page to be page furniture rather than text. */
+const LABEL_REPEATS = 3;
+
+/**
+ * A short label that recurs on the page ("Undo", "Save", a section name under every teaser) is part of
+ * the page's template. Lines without letters (a "});" of a code sample, a "-" of a table) do not count.
+ */
+function markRepeatedLabels(lines: Line[]): void {
+  const counts = new Map<string, number>();
+  const key = (line: Line): string | undefined =>
+    line.shape.words <= 8 && !line.shape.endsSentence && /\p{L}\p{L}/u.test(line.text)
+      ? line.text.toLowerCase()
+      : undefined;
+  for (const line of lines) {
+    const k = key(line);
+    if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  for (const line of lines) {
+    const k = key(line);
+    if (k !== undefined && (counts.get(k) ?? 0) >= LABEL_REPEATS) line.rule ??= 'repeated';
+  }
+}
+
+/** "3/50 Title" or "3 of 50": the counter of a slide in a photo gallery. */
+const SLIDE_COUNTER = /^(?:[-–•]\s*)?(\d{1,3})\s*(?:\/|of)\s*(\d{1,3})\b/;
+/** A gallery needs this many slide counters of the same total to be told from a "1/2" in the text. */
+const GALLERY_MIN_SLIDES = 3;
+
+/**
+ * A photo gallery ("1/50 Title", caption, "2/50 Title", caption…) is a stream of captions, each long
+ * enough to pass for a paragraph: everything from its first slide counter to the caption of its last
+ * slide is dropped.
+ */
+function markGalleries(lines: Line[]): void {
+  const slides = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    const m = SLIDE_COUNTER.exec(line.text);
+    if (!m || Number(m[2]) < GALLERY_MIN_SLIDES || Number(m[1]) > Number(m[2])) return;
+    const at = slides.get(m[2]!) ?? [];
+    at.push(i);
+    slides.set(m[2]!, at);
+  });
+  for (const at of slides.values()) {
+    if (at.length < GALLERY_MIN_SLIDES) continue;
+    let end = at[at.length - 1]! + 1;
+    while (end < lines.length && classifyShape(lines[end]!.shape) !== 'good') end += 1;
+    for (let i = at[0]!; i <= Math.min(end, lines.length - 1); i++) lines[i]!.rule ??= 'gallery';
+  }
+}
+
+/** Rules for furniture that pages set between the paragraphs of an article. */
+const TRANSPARENT_RULES = new Set(['advertisement', 'credit', 'caption']);
+
+/** Judges the lines no rule claimed by their shape and context. */
+function classifyLines(lines: Line[]): void {
+  // Furniture set inside the article (an advertisement slot, a photo and its credit) does not part the
+  // paragraphs around it: context is read through it.
+  const judged = lines.filter((line) => line.rule === undefined || !TRANSPARENT_RULES.has(line.rule));
+  const classes: LineClass[] = judged.map((line) =>
     line.rule === undefined ? classifyShape(line.shape) : 'bad',
   );
-  // A page where no rule found any page furniture is an article already clean: its first and last
-  // lines are article, not header and footer.
-  const furnished = lines.some((line) => line.rule !== undefined);
-  const keep = keepByContext(classes, furnished ? 'bad' : 'good');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (keep[i] || line.rule !== undefined) continue;
+  const keep = keepByContext(classes);
+  judged.forEach((line, i) => {
+    if (keep[i] || line.rule !== undefined) return;
     line.rule = classes[i] === 'bad' ? 'not-prose' : 'short-context';
-  }
-  return keep;
+  });
 }
 
 /**
@@ -207,13 +293,13 @@ function classifyLines(lines: Line[]): boolean[] {
  * is long enough not to repeat by chance, or it sits in a run of repeated lines that holds such a line.
  * Short lines that repeat on their own (a "});" in a code sample, a "Yes." in an interview) stay.
  */
-function markDuplicates(lines: Line[], keep: readonly boolean[]): void {
+function markDuplicates(lines: Line[]): void {
   const seen = new Set<string>();
   const kept: Line[] = [];
   const repeated: boolean[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!keep[i] || line.rule !== undefined) continue;
+    if (line.rule !== undefined) continue;
     const key = line.text.toLowerCase();
     repeated.push(seen.has(key));
     seen.add(key);

@@ -19,7 +19,7 @@ export function classifyShape(shape: LineShape): LineClass {
   const sentence = shape.endsSentence && shape.hasLower;
   if (sentence && shape.chars >= LENGTH_LOW && shape.stopDensity >= 0.15) return 'good';
   if (shape.chars >= LENGTH_HIGH && shape.hasLower && shape.stopDensity >= 0.25) return 'good';
-  if (sentence && shape.words >= 3 && shape.stopDensity >= 0.1) return 'near';
+  if (sentence && shape.words >= 3) return 'near';
   if (shape.chars >= LENGTH_LOW && shape.stopDensity >= 0.3 && shape.hasLower && !shape.bullet) return 'near';
   if (shape.chars >= LENGTH_LOW && !shape.endsSentence && shape.stopDensity < 0.1) return 'bad';
   return 'short';
@@ -27,44 +27,50 @@ export function classifyShape(shape: LineShape): LineClass {
 
 /**
  * Revises the classes of short and near-good lines from their context and returns, for each line,
- * whether it is kept. `classes[i]` is the class of the i-th non-empty line, in order.
+ * whether it is kept. `classes[i]` is the class of the i-th line, in page order.
  */
-export function keepByContext(classes: readonly LineClass[], edge: LineClass = 'bad'): boolean[] {
-  const n = classes.length;
-  // Nearest good/bad line before and after each position, skipping short and near lines; the edges of
-  // the page count as bad, as the header and footer of a page are boilerplate.
-  const prevStrong: LineClass[] = new Array(n);
-  const nextStrong: LineClass[] = new Array(n);
-  const prevAny: LineClass[] = new Array(n);
-  const nextAny: LineClass[] = new Array(n);
-  let strong: LineClass = edge;
-  let any: LineClass = edge;
-  for (let i = 0; i < n; i++) {
-    prevStrong[i] = strong;
-    prevAny[i] = any;
-    const c = classes[i]!;
-    if (c === 'good' || c === 'bad') strong = c;
-    if (c !== 'short') any = c;
-  }
-  strong = edge;
-  any = edge;
-  for (let i = n - 1; i >= 0; i--) {
-    nextStrong[i] = strong;
-    nextAny[i] = any;
-    const c = classes[i]!;
-    if (c === 'good' || c === 'bad') strong = c;
-    if (c !== 'short') any = c;
-  }
+export function keepByContext(classes: readonly LineClass[]): boolean[] {
+  const before = nearestStrong(classes, false);
+  const after = nearestStrong(classes, true).reverse();
+  const chainBefore = chainedToGood(classes, false);
+  const chainAfter = chainedToGood(classes, true).reverse();
   return classes.map((c, i) => {
     if (c === 'good') return true;
     if (c === 'bad') return false;
-    const before = prevStrong[i]!;
-    const after = nextStrong[i]!;
-    if (c === 'near') return before === 'good' || after === 'good';
-    if (before === 'good' && after === 'good') return true;
-    if (before === 'bad' && after === 'bad') return false;
-    // Between an article and boilerplate: keep it only when a short sentence stands between it and the
-    // boilerplate side, i.e. it is inside the article's last (or first) stretch of short lines.
-    return (before === 'bad' && prevAny[i] === 'near') || (after === 'bad' && nextAny[i] === 'near');
+    if (before[i] === 'good' && after[i] === 'good') return true;
+    if (before[i] === 'bad' && after[i] === 'bad') return false;
+    // Between the article and boilerplate, only sentences that hang on to the article stay: a last short
+    // paragraph does, a menu item with a question mark three lines above the first paragraph does not.
+    return c === 'near' && (chainBefore[i]! || chainAfter[i]!);
   });
+}
+
+/**
+ * For each line, the class of the nearest good or bad line before it (after it when `backwards`, in
+ * reversed order), skipping short and near lines. The edges of the page count as bad: a page's header
+ * and footer are boilerplate.
+ */
+function nearestStrong(classes: readonly LineClass[], backwards: boolean): LineClass[] {
+  const out: LineClass[] = [];
+  let strong: LineClass = 'bad';
+  const n = classes.length;
+  for (let k = 0; k < n; k++) {
+    const c = classes[backwards ? n - 1 - k : k]!;
+    out.push(strong);
+    if (c === 'good' || c === 'bad') strong = c;
+  }
+  return out;
+}
+
+/** For each line, whether an unbroken run of near lines joins it to a good line before it (or after it). */
+function chainedToGood(classes: readonly LineClass[], backwards: boolean): boolean[] {
+  const out: boolean[] = [];
+  let chain = false;
+  const n = classes.length;
+  for (let k = 0; k < n; k++) {
+    const c = classes[backwards ? n - 1 - k : k]!;
+    out.push(chain);
+    chain = c === 'good' || (c === 'near' && chain);
+  }
+  return out;
 }

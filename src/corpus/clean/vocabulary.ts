@@ -11,6 +11,8 @@ export interface VocabularyMatch {
   rule: string;
   /** The line heads a list of headlines ("Related", "Most popular"): what follows is boilerplate too. */
   opensList?: boolean;
+  /** The line heads the readers' comments: once the article has begun, nothing after it is article. */
+  endsArticle?: boolean;
   /** The line is nothing but a photo credit ("GETTY", "Jane Doe/Reuters"). */
   credit?: boolean;
 }
@@ -36,13 +38,15 @@ const ADVERTISEMENT =
   /^\[?(?:advertisements?|advertising|advert|ads?|sponsored(?: (?:content|links?|stories|post|by\b.*))?|paid (?:partner|content|post|for by\b.*)|promoted(?: (?:content|stories|by\b.*))?|partner (?:content|offers?)|(?:story|article) continues (?:below|after)(?: (?:the )?advertisement)?|continue reading(?: (?:below|the main story|after (?:the )?advertisement))?|ad ?choices(?: \S+)?|ad feedback|report (?:this )?ad|skip advert(?:isement)?|advertise(?: with us)?|close ad|remove ads)\]?$/i;
 
 const SHARE =
-  /^(?:share|shares|\d+ shares?|share this(?: \w+)?|tweet|retweet|e-?mail|print|pin(?: it)?|whatsapp|facebook|twitter|x|linkedin|reddit|pinterest|tumblr|messenger|telegram|flipboard|google\+|copy(?: the)? link|link copied|share (?:on|via|to|with|by)\b.*|(?:follow|like|find) (?:us|me)\b.*|follow (?:on|@)\b.*|on (?:facebook|twitter|instagram|tumblr|google\+|youtube|linkedin)|show comments|hide comments|view comments|comments?|\d+ comments?|leave a (?:comment|reply)|add a comment|post a comment|join the (?:conversation|discussion)|reuse this content|gift (?:this )?article|connect with us)$/i;
+  /^(?:share|shares|\d+ shares?|share this(?: \w+)?|tweet|retweet|e-?mail|print|pin(?: it)?|whatsapp|facebook|twitter|x|linkedin|reddit|pinterest|tumblr|messenger|telegram|flipboard|google\+|copy(?: the)? link|link copied|share (?:on|via|to|with|by)\b.*|(?:follow|like|find) (?:us|me)\b.*|follow (?:on|@)\b.*|on (?:facebook|twitter|instagram|tumblr|google\+|youtube|linkedin)|hide comments|reuse this content|gift (?:this )?article|connect with us)$/i;
 const FOLLOW = /^follow\b/i;
+const COMMENTS_HEADING =
+  /^(?:(?:view|show|read|see|load) (?:all )?)?(?:\d[\d,]* )?(?:comments?|responses?|replies|reader comments)(?: \(\d[\d,]*\))?(?: (?:on|to) .{1,120})?$|^(?:leave a (?:comment|reply)|post a comment|add (?:a|your) comment|join the (?:conversation|discussion)|have your say|comments are closed|what do you think\?*|discussion)$/i;
 
 const NEWSLETTER_WORDS =
   /\b(?:newsletters?|subscribe|subscribers? only|subscription|sign[- ]?up|signing up|inbox|e-?mail address|unsubscribe|recaptcha|register now|create (?:an |your )?(?:free )?account)\b/i;
 const BOX_VOICE =
-  /^(?:sign up|subscribe|get|join|enter|register|never miss|stay (?:informed|updated|up to date)|don't miss|by (?:signing|subscribing|clicking|registering|entering|submitting))\b|\b(?:our|your) (?:newsletter|inbox|privacy|e-?mail)|\bthank you for (?:signing|subscribing)|\bprivacy (?:policy|notice)\b/i;
+  /^(?:sign up|subscribe|get|join|enter|register|never miss|stay (?:informed|updated|up to date)|don't miss|by (?:signing|subscribing|clicking|registering|entering|submitting))\b|\b(?:our|your) (?:newsletter|inbox|privacy|e-?mail)|\bthank you for (?:signing|subscribing)|\bprivacy (?:policy|notice)\b|(?:subscribe|sign up)$/i;
 
 const COOKIE_WORDS = /\bcookies?\b/i;
 const COOKIE_VOICE = /\b(?:we|our|you|your|accept|consent|settings|preferences|policy|tracking|browser)\b/i;
@@ -61,7 +65,7 @@ const TAG_LIST = /^(?:tags|labels|filed under|topics|categories|posted in|relate
 const LINK_ROW = /^[^|›»>•·]{1,40}(?:\s[|›»>•·]\s[^|›»>•·]{1,40}){2,}$/;
 
 const RELATED_HEADING =
-  /^(?:related(?: (?:articles?|stories|content|news|topics|coverage|links|posts|reading|videos?|searches))?|more (?:from|on|in|about) .{1,40}|more (?:stories|news|articles|headlines|videos?)|most (?:popular|read|viewed|shared|watched|emailed|commented)(?: .{1,30})?|(?:you|we think you) (?:may|might) (?:also )?like|recommended(?: for you| stories| reading| videos?)?|read (?:more|next|this next)|(?:top|latest|trending|popular) (?:stories|news|headlines|articles|posts|videos?)|trending(?: now)?|what to read next|also read|see also|further reading|in other news|around the web|from the web|from around the web|editor'?s picks|in case you missed it|other people are reading|people also (?:read|viewed)|news latest|latest)$/i;
+  /^(?:related(?: (?:articles?|stories|content|news|topics|coverage|links|posts|reading|videos?|searches))?|more (?:from|on|in|about) .{1,40}|more (?:stories|news|articles|headlines|videos?)|most (?:popular|read|viewed|shared|watched|emailed|commented)(?: .{1,30})?|(?:you|we think you) (?:may|might) (?:also )?like|recommended(?: for you| stories| reading| videos?)?|read (?:more|next|this next)|(?:top|latest|trending|popular) (?:stories|news|headlines|articles|posts|videos?)|trending(?: now)?|what to read next|also read|see also|further reading|in other news|around the web|from the web|from around the web|editor'?s picks|in case you missed it|other people are reading|people also (?:read|viewed)|news latest|latest|.{0,40}\bin pictures|(?:photo |picture )?galler(?:y|ies)|\d+ show all)$/i;
 const RELATED_INLINE =
   /^(?:read more|related|see also|also read|read also|read next|more on this(?: story)?|related (?:article|story|content|coverage))\s*[:|–-]\s*\S/i;
 
@@ -78,7 +82,7 @@ const GLUED_CREDIT = new RegExp(
   'u',
 );
 const GLUED_CREDIT_WORD =
-  /[\p{Ll}\d.)”’"](?:Credit|Photograph|Photo|Picture|Image)(?:Credit)?(?::\s*\S|\p{Lu})/u;
+  /[\p{Ll}\d.)”’"](?:(?:Credit|Photograph|Photo|Picture|Image):\s*\S|Credit(?:Credit)?\p{Lu})/u;
 const TRAILING_CREDIT = /\s(?:Credit|Photograph|Photo|Picture|Image)s?\s*:\s*[^.!?]{1,80}$/;
 
 const SOURCE = /^(?:\(?sources?\s*:\s*\S|.{0,60}\|\s*sources?\s*:\s*\S)/i;
@@ -131,6 +135,7 @@ function matchShortLine(core: string, text: string, shape: LineShape): Vocabular
     return { rule: 'player' };
   }
   if (ADVERTISEMENT.test(core)) return { rule: 'advertisement' };
+  if (COMMENTS_HEADING.test(core)) return { rule: 'comments', endsArticle: true };
   if (SHARE.test(core) || (FOLLOW.test(core) && shape.words <= 5)) return { rule: 'share' };
   if (RELATED_HEADING.test(core)) return { rule: 'related', opensList: true };
   if (NAVIGATION.test(core) || LINK_ROW.test(core) || TAG_LIST.test(core)) return { rule: 'navigation' };
@@ -142,7 +147,7 @@ function matchShortLine(core: string, text: string, shape: LineShape): Vocabular
 
 /** Rules for boxes whose text can run to a sentence or more: newsletter, cookies, podcasts, footers. */
 function matchBox(text: string, shape: LineShape, sentence: boolean): VocabularyMatch | undefined {
-  if (shape.words <= 30 && NEWSLETTER_WORDS.test(text) && (!sentence || BOX_VOICE.test(text))) {
+  if (shape.words <= 30 && NEWSLETTER_WORDS.test(text) && (shape.words <= 6 || BOX_VOICE.test(text))) {
     return { rule: 'newsletter' };
   }
   if (shape.words <= 120 && COOKIE_WORDS.test(text) && COOKIE_VOICE.test(text)) return { rule: 'cookie' };
