@@ -59,6 +59,28 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: int(10_000, 100, 120_000),
   FETCH_MAX_BYTES: int(5_000_000, 1_000, 100_000_000),
   FETCH_ALLOW_PRIVATE: bool(false),
+  INTERACTIONS: z.preprocess(unsetIfEmpty, z.enum(['gateway', 'http']).default('gateway')),
+  HTTP_PORT: int(8080, 0, 65_535),
+  HTTP_HOST: z.preprocess(unsetIfEmpty, z.string().trim().default('0.0.0.0')),
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{64}$/, 'the application public key: 64 hex characters (32 bytes)')
+      .optional(),
+  ),
+  // Not SHARDS / SHARD_COUNT: discord.js's ShardingManager sets those in each shard process (the shard's
+  // id and the total), and every `new Client()` reads them from the environment.
+  TOTAL_SHARDS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(1_000)], {
+        error: '"auto" or a whole number of shards (1-1000)',
+      })
+      .default('auto'),
+  ),
+  SHARD_SPAWN_DELAY_MS: int(5_500, 0, 60_000),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -91,5 +113,11 @@ export function loadConfig(env?: Record<string, string | undefined>): Config {
     throw new AppError('CONFIG_INVALID', { key, detail });
   }
   const c = parsed.data;
+  if (c.INTERACTIONS === 'http' && !c.DISCORD_PUBLIC_KEY) {
+    throw new AppError('CONFIG_INVALID', {
+      key: 'DISCORD_PUBLIC_KEY',
+      detail: 'DISCORD_PUBLIC_KEY: required when INTERACTIONS=http (the Public Key of the application)',
+    });
+  }
   return { ...c, CONFIDENCE_THRESHOLD: c.CONFIDENCE_THRESHOLD < 0 ? undefined : c.CONFIDENCE_THRESHOLD };
 }

@@ -52,4 +52,21 @@ describe('loadConfig', () => {
     expect(configError({ MODERATOR_ROLE_IDS: 'admins' })).toContain('MODERATOR_ROLE_IDS');
     expect(configError({ FETCH_ALLOW_PRIVATE: 'maybe' })).toContain('FETCH_ALLOW_PRIVATE');
   });
+
+  it('runs the gateway by default, and needs the public key in HTTP interactions mode', () => {
+    const c = loadConfig({});
+    expect(c.INTERACTIONS).toBe('gateway');
+    expect(c.HTTP_PORT).toBe(8080);
+    expect(c.HTTP_HOST).toBe('0.0.0.0');
+    expect(c.TOTAL_SHARDS).toBe('auto');
+    const message = configError({ INTERACTIONS: 'http' });
+    expect(message).toMatch(/^A configuration value is wrong: DISCORD_PUBLIC_KEY: /);
+    expect(message).not.toContain('\n');
+    expect(configError({ INTERACTIONS: 'http', DISCORD_PUBLIC_KEY: 'abc' })).toContain('DISCORD_PUBLIC_KEY');
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({ INTERACTIONS: 'http', DISCORD_PUBLIC_KEY: key }).DISCORD_PUBLIC_KEY).toBe(key);
+    expect(loadConfig({ TOTAL_SHARDS: '4' }).TOTAL_SHARDS).toBe(4);
+    expect(configError({ TOTAL_SHARDS: 'lots' })).toContain('TOTAL_SHARDS');
+    expect(configError({ INTERACTIONS: 'webhook' })).toContain('INTERACTIONS');
+  });
 });
