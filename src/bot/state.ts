@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 
@@ -53,6 +53,8 @@ export class StateStore {
       store.count(entry.question, entry.at);
     }
     store.feedback.push(...(await readLines<FeedbackEntry>(path.join(dir, FEEDBACK))));
+    // A line torn by a crash has no newline: end it, so the next record starts on a line of its own.
+    for (const file of [UNANSWERED, FEEDBACK]) await endTornLine(path.join(dir, file));
     return store;
   }
 
@@ -125,4 +127,20 @@ async function readLines<T>(file: string): Promise<T[]> {
     }
   }
   return out;
+}
+
+async function endTornLine(file: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    if (last[0] !== 10) await appendFile(file, '\n');
+  } catch {
+    // No file yet: nothing to end.
+  } finally {
+    await handle?.close();
+  }
 }

@@ -215,7 +215,9 @@ export function splitFrontMatter(raw: string, file: string): { frontMatter: Fron
   const parsed = frontMatterSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? '');
+    // An unknown key has no path of its own: zod lists it under `keys`.
+    const unknownKey = issue && 'keys' in issue && Array.isArray(issue.keys) ? issue.keys[0] : undefined;
+    const key = String(issue?.path[0] ?? unknownKey ?? '');
     const line = lineOfKey(match[1] ?? '', key);
     throw new AppError('FRONT_MATTER_INVALID', {
       path: file,
