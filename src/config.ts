@@ -81,6 +81,18 @@ const schema = z.object({
       .default('auto'),
   ),
   SHARD_SPAWN_DELAY_MS: int(5_500, 0, 60_000),
+  STORE: z.preprocess(unsetIfEmpty, z.enum(['minisearch', 'postgres']).default('minisearch')),
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'a postgres:// connection URL, e.g. postgres://newsdesk@localhost:5432/newsdesk',
+      )
+      .optional(),
+  ),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -117,6 +129,12 @@ export function loadConfig(env?: Record<string, string | undefined>): Config {
     throw new AppError('CONFIG_INVALID', {
       key: 'DISCORD_PUBLIC_KEY',
       detail: 'DISCORD_PUBLIC_KEY: required when INTERACTIONS=http (the Public Key of the application)',
+    });
+  }
+  if (c.STORE === 'postgres' && !c.DATABASE_URL) {
+    throw new AppError('CONFIG_INVALID', {
+      key: 'DATABASE_URL',
+      detail: 'DATABASE_URL: required when STORE=postgres (postgres://user:password@host:5432/database)',
     });
   }
   return { ...c, CONFIDENCE_THRESHOLD: c.CONFIDENCE_THRESHOLD < 0 ? undefined : c.CONFIDENCE_THRESHOLD };

@@ -69,4 +69,16 @@ describe('loadConfig', () => {
     expect(configError({ TOTAL_SHARDS: 'lots' })).toContain('TOTAL_SHARDS');
     expect(configError({ INTERACTIONS: 'webhook' })).toContain('INTERACTIONS');
   });
+
+  it('uses the embedded store by default, and needs DATABASE_URL for the PostgreSQL store', () => {
+    expect(loadConfig({}).STORE).toBe('minisearch');
+    const message = configError({ STORE: 'postgres' });
+    expect(message).toMatch(/^A configuration value is wrong: DATABASE_URL: required when STORE=postgres/);
+    expect(message).not.toContain('\n');
+    expect(configError({ STORE: 'postgres', DATABASE_URL: 'mysql://x' })).toContain('DATABASE_URL');
+    expect(configError({ STORE: 'sqlite' })).toContain('STORE');
+    const url = 'postgres://newsdesk:secret@localhost:5432/newsdesk';
+    expect(loadConfig({ STORE: 'postgres', DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    expect(configError({ STORE: 'postgres', DATABASE_URL: 'mysql://x' })).not.toContain('mysql://x');
+  });
 });
