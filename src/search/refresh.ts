@@ -1,16 +1,10 @@
-import type { Article } from '../corpus/article.js';
-import {
-  articleInput,
-  decodeText,
-  type LoadProblem,
-  listArticleFiles,
-  parseArticle,
-  readArticleBytes,
-} from '../corpus/load.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { SearchEngine } from './engine.js';
+import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
+
+export type { RefreshSummary } from './scan.js';
 
 export interface IndexOptions {
   corpusDir: string;
@@ -21,20 +15,6 @@ export interface IndexOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Skip writing the snapshot (read-only use, e.g. `ask --corpus` on another folder). */
   readOnly?: boolean | undefined;
-}
-
-/** What a build or refresh did. */
-export interface RefreshSummary {
-  articles: number;
-  passages: number;
-  sentences: number;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  problems: LoadProblem[];
-  /** How the snapshot was used: loaded as is, updated incrementally, rebuilt, or not written. */
-  snapshot: 'loaded' | 'updated' | 'rebuilt' | 'created' | 'none';
-  seconds: number;
 }
 
 /**
@@ -78,33 +58,10 @@ export async function openIndex(
  */
 export async function refreshIndex(engine: SearchEngine, options: IndexOptions): Promise<RefreshSummary> {
   const started = performance.now();
-  const files = await listArticleFiles(options.corpusDir);
-  const known = engine.articleHashes();
-  const seen = new Set<string>();
-  const incoming: Article[] = [];
-  const problems: LoadProblem[] = [];
-  let done = 0;
-  for (const file of files) {
-    try {
-      const bytes = await readArticleBytes(file, { maxBytes: options.maxBytes, root: options.corpusDir });
-      const input = articleInput(file, bytes);
-      if (seen.has(input.id)) throw new Error(`its id ${input.id} is taken by another file`);
-      seen.add(input.id);
-      if (known.get(input.id) !== input.hash) incoming.push(parseArticle(decodeText(bytes, file), input));
-    } catch (err) {
-      const message = (err as Error).message;
-      problems.push({ path: file, code: isAppError(err) ? err.code : 'INTERNAL', message });
-      options.log?.warn({ file, reason: message }, 'article skipped');
-    }
-    options.onProgress?.(++done, files.length);
-  }
-  // A file that failed to read keeps its old version in the index rather than vanishing.
-  const failed = new Set(problems.map((p) => p.path));
-  const removed = [...known.keys()].filter(
-    (id) => !seen.has(id) && !files.some((f) => failed.has(f) && engine.getArticle(id)?.path === f),
-  );
-  const added = incoming.filter((a) => !known.has(a.id)).map((a) => a.id);
-  const changed = incoming.filter((a) => known.has(a.id)).map((a) => a.id);
+  const known = new Map<string, KnownArticle>();
+  for (const [id, hash] of engine.articleHashes())
+    known.set(id, { hash, path: engine.getArticle(id)?.path ?? '' });
+  const { incoming, added, changed, removed, problems } = await scanCorpus(known, options);
 
   for (const id of removed) engine.remove(id);
   for (const article of incoming) engine.add(article);
@@ -123,21 +80,17 @@ export async function refreshIndex(engine: SearchEngine, options: IndexOptions):
   };
 }
 
-const elapsed = (since: number) => Math.round((performance.now() - since) / 10) / 100;
-
 /**
  * The index a running program answers from. Refreshes are coalesced: a refresh asked for while one
  * runs joins it instead of starting a second.
  */
 export class LiveIndex {
   engine: SearchEngine;
-  private running: Promise<RefreshSummary> | undefined;
+  private readonly run: () => Promise<RefreshSummary>;
 
-  constructor(
-    engine: SearchEngine,
-    private readonly options: IndexOptions,
-  ) {
+  constructor(engine: SearchEngine, options: IndexOptions) {
     this.engine = engine;
+    this.run = coalesce(() => refreshIndex(this.engine, options));
   }
 
   static async open(options: IndexOptions): Promise<{ index: LiveIndex; summary: RefreshSummary }> {
@@ -147,9 +100,6 @@ export class LiveIndex {
 
   /** Refreshes from the corpus folder; concurrent calls share one run. */
   refresh(): Promise<RefreshSummary> {
-    this.running ??= refreshIndex(this.engine, this.options).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.run();
   }
 }

@@ -1,4 +1,5 @@
 import type { Article, ArticleMeta, Sentence } from '../corpus/article.js';
+import type { RefreshSummary } from './scan.js';
 
 /** A question term after analysis, with the weight the answer layer gave it. */
 export interface QueryTerm {
@@ -55,4 +56,14 @@ export interface SearchStore {
   stats(): CorpusStats;
   listArticles(): ArticleSummary[];
   getArticle(id: string): Article | undefined;
+}
+
+/**
+ * The index a running program answers from, whatever store holds it: what commands get as
+ * `services.index`. `engine` answers questions; `refresh()` brings it up to date with the corpus folder
+ * (concurrent calls share one run) and, for a shared store, makes the change visible to every process.
+ */
+export interface LiveStore {
+  readonly engine: SearchStore;
+  refresh(): Promise<RefreshSummary>;
 }
