@@ -1,10 +1,9 @@
 import type { Article } from '../corpus/article.js';
 import type { SearchStore } from '../search/store.js';
 import { analyzeWithOffsets } from '../text/analyzer.js';
-import { findAnswerCues } from '../text/question.js';
 import { mergeNearDuplicates } from './merge.js';
 import { type ParsedQuestion, parseQuestion } from './question.js';
-import { DEFAULT_WEIGHTS, rankSentences, type ScoredSentence, type Weights } from './rank.js';
+import { cuesOf, DEFAULT_WEIGHTS, rankSentences, type ScoredSentence, type Weights } from './rank.js';
 import type { Answer, AnswerResult, ResultSource } from './types.js';
 
 /** Confidence under which the answer says it found nothing confident; tuned on dev data (README). */
@@ -56,7 +55,7 @@ export async function answerQuestion(
   const groups = mergeNearDuplicates(
     ranked,
     (s) => store.sentenceTerms(s.sentence.articleId)[s.sentence.index] ?? [],
-    (s) => findAnswerCues(s.sentence.text).values,
+    (s) => cuesOf(s.sentence).values,
     topK,
   );
   const results = groups.map((g) => toResult(g.best, g.members, store, parsed));

@@ -1,5 +1,6 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
-import { type AnswerType, readQuestion } from '../text/question.js';
+import { normalizeText } from '../text/analyzer.js';
+import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -18,6 +19,8 @@ export interface ParsedQuestion {
   bigrams: [string, string][];
   /** The question's words, lower-cased, to tell a new name in a sentence from one the question gave. */
   surface: Set<string>;
+  /** The figures the question itself states ("Super Bowl 50", "in 1891"): a sentence repeating them gives no new one. */
+  figures: Set<string>;
 }
 
 /**
@@ -60,6 +63,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     weights: kept,
     totalWeight: terms.reduce((s, t) => s + t.weight, 0),
     bigrams,
-    surface: new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
+    surface: new Set(normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []),
+    figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}/u.test(v))),
   };
 }

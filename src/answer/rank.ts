@@ -1,5 +1,6 @@
-import type { Sentence } from '../corpus/article.js';
+import type { Article, Sentence } from '../corpus/article.js';
 import type { Candidate, CorpusStats, SearchStore } from '../search/store.js';
+import { analyze, normalizeText } from '../text/analyzer.js';
 import type { AnswerCues } from '../text/question.js';
 import { findAnswerCues } from '../text/question.js';
 import type { ParsedQuestion } from './question.js';
@@ -20,6 +21,18 @@ export interface Features {
   cue: number;
   /** The retrieving passage's score, relative to the best passage. */
   passage: number;
+  /**
+   * IDF-weighted share of the question the neighbouring sentences of the same paragraph hold and this
+   * one does not: a fact is often told over two sentences ("In 1891 … . In the same year, he patented …").
+   */
+  window: number;
+  /**
+   * IDF-weighted share of the question the sentence lacks but its article's title holds: a sentence of
+   * an article headed "Super Bowl 50" is about Super Bowl 50 without saying so.
+   */
+  title: number;
+  /** The sentence holds the question's rarest term, the one that says what the question is about. */
+  rare: number;
   /** Early sentences carry a news story's facts. */
   lead: number;
   /** Penalty for fragments: headlines, captions, one-word lines. */
@@ -30,15 +43,18 @@ export type Weights = Record<keyof Features, number>;
 
 /** Weights of the features; fitted on the WikiQA train split and checked on the dev splits (see README). */
 export const DEFAULT_WEIGHTS: Weights = {
-  overlap: 1.0,
-  bm25: 0.45,
-  coverage: 0.25,
-  proximity: 0.15,
-  bigram: 0.2,
-  cue: 0.15,
-  passage: 0.15,
-  lead: 0.05,
-  short: -0.3,
+  overlap: 1,
+  bm25: -0.2,
+  coverage: -0.15,
+  proximity: 0.05,
+  bigram: 0.1,
+  cue: 0.2,
+  passage: 0.45,
+  window: 0.05,
+  title: 0.4,
+  rare: 0,
+  lead: 0.1,
+  short: -0.7,
 };
 
 const BM25_K1 = 1.2;
@@ -57,14 +73,20 @@ export interface ScoredSentence {
 }
 
 /**
- * Scores one sentence against a question. `terms` are the sentence's analyzed terms in order.
+ * Scores one sentence against a question. `terms` are the sentence's analyzed terms in order;
+ * `context.neighbours` the analyzed terms of the sentences beside it in its paragraph.
  */
 export function scoreFeatures(
   question: ParsedQuestion,
   terms: readonly string[],
-  text: string,
+  sentence: Sentence,
   stats: CorpusStats,
-  context: { passage: number; index: number },
+  context: {
+    passage: number;
+    index: number;
+    neighbours?: readonly (readonly string[])[];
+    title?: ReadonlySet<string>;
+  },
 ): { features: Features; matched: string[] } {
   const positions = new Map<string, number[]>();
   terms.forEach((t, i) => {
@@ -85,14 +107,34 @@ export function scoreFeatures(
     bm25 += (w * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * lengthNorm);
   }
   const total = question.totalWeight || 1;
+  // Each neighbour term counts once, and only when the sentence itself lacks it.
+  const nearby = new Set<string>();
+  let windowSum = 0;
+  for (const near of context.neighbours ?? []) {
+    for (const term of near) {
+      const w = question.weights.get(term);
+      if (w === undefined || positions.has(term) || nearby.has(term)) continue;
+      nearby.add(term);
+      windowSum += w;
+    }
+  }
+  let titleSum = 0;
+  if (context.title) {
+    for (const [term, w] of question.weights)
+      if (!positions.has(term) && context.title.has(term)) titleSum += w;
+  }
+  const rarest = question.terms[0]?.term;
   const features: Features = {
     overlap: overlapSum / total,
     bm25: bm25 / (total * (BM25_K1 + 1)),
     coverage: question.terms.length ? matched.length / question.terms.length : 0,
     proximity: proximity(positions),
     bigram: bigramShare(question.bigrams, positions),
-    cue: matched.length ? cueScore(question, findAnswerCues(text), text) : 0,
+    cue: matched.length ? cueScore(question, cuesOf(sentence), sentence.text) : 0,
     passage: context.passage,
+    window: windowSum / total,
+    title: titleSum / total,
+    rare: rarest !== undefined && positions.has(rarest) ? 1 : 0,
     lead: 1 / (1 + Math.log2(1 + context.index)),
     short: terms.length < 4 ? 1 - terms.length / 4 : 0,
   };
@@ -144,23 +186,64 @@ function bigramShare(bigrams: [string, string][], positions: Map<string, number[
   return hits / bigrams.length;
 }
 
-/** Whether the sentence holds the kind of thing the question asks for, not just what it already says. */
+const cueCache = new WeakMap<Sentence, AnswerCues>();
+
+/**
+ * The answer cues of a sentence, computed once per sentence object and kept while the store holds the
+ * sentence: the regexes of `findAnswerCues` are the ranker's largest cost, and a corpus sentence is
+ * scored for many questions.
+ */
+export function cuesOf(sentence: Sentence): AnswerCues {
+  let cues = cueCache.get(sentence);
+  if (!cues) {
+    cues = findAnswerCues(sentence.text);
+    cueCache.set(sentence, cues);
+  }
+  return cues;
+}
+
+const YEAR_VALUE = /^(?:1\d{3}|20\d{2})s?$/;
+const FIGURE_VALUE = /^\p{Nd}/u;
+const REASON = /\b(because|after|due to|as a result|in order to|so that|since|over)\b/i;
+/** "X is a …", "X was the …", "X refers to …": the shape of a definition. */
+const DEFINITION = /\b(?:is|are|was|were)\s+(?:an?|the|one)\b|\brefers?\s+to\b|\b(?:known|defined)\s+as\b/i;
+
+/**
+ * Whether the sentence holds the kind of thing the question asks for and the question does not already
+ * say: a year other than the question's own, a figure other than "Super Bowl 50"'s, a name with a word
+ * the question lacks ("Elaine Marsh" for "the governor"; a two-word name reads more like a person).
+ */
 function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): number {
-  const newName = cues.properNames.some((n) => !question.surface.has(n.toLowerCase()));
+  let newNames = 0;
+  let newFullName = false;
+  for (const name of cues.properNames) {
+    const words = normalizeText(name).split(/\s+/);
+    if (words.every((w) => question.surface.has(w))) continue;
+    newNames++;
+    if (words.length >= 2) newFullName = true;
+  }
+  const figures = cues.values.filter((v) => FIGURE_VALUE.test(v) && !question.figures.has(v));
+  const newYear = figures.some((v) => YEAR_VALUE.test(v));
+  const masked = text.includes('<num>');
+  const newNumber =
+    figures.length > 0 || masked || (cues.hasNumber && !cues.values.some((v) => FIGURE_VALUE.test(v)));
   switch (question.answerType) {
     case 'date':
-      return cues.hasDate ? 1 : cues.hasYear ? 0.8 : 0;
+      return cues.hasDate ? 1 : newYear ? 0.9 : masked ? 0.5 : cues.hasYear ? 0.3 : 0;
     case 'number':
-      return cues.hasNumber ? 1 : 0;
+      return newNumber ? 1 : 0;
     case 'duration':
-      return cues.hasDuration ? 1 : cues.hasNumber ? 0.4 : 0;
+      return cues.hasDuration ? 1 : newNumber ? 0.4 : 0;
     case 'person':
+      return newFullName ? 1 : newNames > 0 ? 0.6 : 0;
     case 'organization':
-      return newName ? 1 : 0;
+      return newNames > 0 ? 1 : 0;
     case 'place':
-      return cues.hasPlaceCue && newName ? 1 : newName ? 0.5 : 0;
+      return cues.hasPlaceCue && newNames > 0 ? 1 : newNames > 0 ? 0.5 : 0;
     case 'reason':
-      return /\b(because|after|due to|as a result|in order to|so that|since|over)\b/i.test(text) ? 1 : 0;
+      return REASON.test(text) ? 1 : 0;
+    case 'definition':
+      return DEFINITION.test(text) ? 1 : 0;
     default:
       return 0;
   }
@@ -173,7 +256,7 @@ function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): num
 export function rankSentences(
   question: ParsedQuestion,
   candidates: Candidate[],
-  store: Pick<SearchStore, 'sentenceTerms' | 'stats'>,
+  store: Pick<SearchStore, 'sentenceTerms' | 'stats' | 'getArticle'>,
   weights: Weights = DEFAULT_WEIGHTS,
 ): ScoredSentence[] {
   const stats = store.stats();
@@ -181,15 +264,19 @@ export function rankSentences(
   const best = new Map<string, ScoredSentence>();
   for (const candidate of candidates) {
     const termsOfArticle = store.sentenceTerms(candidate.articleId);
+    const article = store.getArticle(candidate.articleId);
+    const title = article ? titleTerms(article) : undefined;
     const passage = candidate.score / top;
     candidate.sentences.forEach((sentence, i) => {
       const key = `${sentence.articleId}\u0000${sentence.index}`;
       const seen = best.get(key);
       if (seen && seen.features.passage >= passage) return;
       const terms = termsOfArticle[sentence.index] ?? [];
-      const { features, matched } = scoreFeatures(question, terms, sentence.text, stats, {
+      const { features, matched } = scoreFeatures(question, terms, sentence, stats, {
         passage,
         index: sentence.index,
+        neighbours: neighboursOf(candidate, i, termsOfArticle),
+        title,
       });
       best.set(key, {
         sentence,
@@ -202,6 +289,34 @@ export function rankSentences(
     });
   }
   return [...best.values()].sort((a, b) => b.score - a.score || tieBreak(a.sentence.text, b.sentence.text));
+}
+
+const titleCache = new WeakMap<Article, ReadonlySet<string>>();
+
+/** The analyzed terms of an article's title, once per article object. */
+function titleTerms(article: Article): ReadonlySet<string> {
+  let terms = titleCache.get(article);
+  if (!terms) {
+    terms = new Set(analyze(article.meta.title));
+    titleCache.set(article, terms);
+  }
+  return terms;
+}
+
+/** The analyzed terms of the sentences beside the i-th of a passage, in the same paragraph. */
+function neighboursOf(
+  candidate: Candidate,
+  i: number,
+  termsOfArticle: readonly (readonly string[])[],
+): (readonly string[])[] {
+  const sentence = candidate.sentences[i];
+  if (!sentence) return [];
+  const out: (readonly string[])[] = [];
+  for (const j of [i - 1, i + 1]) {
+    const near = candidate.sentences[j];
+    if (near && near.paragraph === sentence.paragraph) out.push(termsOfArticle[near.index] ?? []);
+  }
+  return out;
 }
 
 /** Ties are broken by a hash of the text, never by input order (evaluation files list answers first). */

@@ -18,6 +18,8 @@ export interface SelectionItem {
 export interface OpenItem {
   question: string;
   answers: string[];
+  /** The title of the article the question was written on (SQuAD's article, not the paragraph). */
+  title: string;
 }
 
 async function readText(file: string): Promise<string> {
@@ -160,7 +162,9 @@ export async function readSquad(file: string): Promise<{ articles: Article[]; it
         sentences,
         hash: id,
       });
-      for (const qa of p.qas) items.push({ question: qa.question, answers: qa.answers.map((a) => a.text) });
+      for (const qa of p.qas) {
+        items.push({ question: qa.question, answers: qa.answers.map((a) => a.text), title });
+      }
     });
   }
   return { articles, items };
