@@ -25,8 +25,15 @@
  * - Files: multipart bodies (`payload_json` + `files[n]`) become attachments, and attachments (uploaded by
  *   the bot or attached by a test user) are served from the same port, so downloads stay local too.
  *
+ * - Shards: IDENTIFY with `shard: [id, n]` (4010 for a bad pair); each session gets READY/GUILD_CREATE and
+ *   events only for the guilds with `(guild_id >> 22) % n === id`, DMs on shard 0; `GET /gateway/bot`
+ *   recommends `options.shards`.
+ * - HTTP interactions: `deliverInteraction` POSTs a signed interaction to the bot's endpoint (as Discord
+ *   does when the Interactions Endpoint URL is set) and takes the HTTP response as the callback, after
+ *   which the webhook routes work as for gateway interactions; `pingEndpoint` sends a PING.
+ *
  * Not implemented: rate limits (no `X-RateLimit-*` headers, never 429), gateway compression and ETF,
- * sharding beyond one shard, permission overwrites, threads, reactions, voice, presence, member chunking,
+ * session start limits and max_concurrency, permission overwrites, threads, reactions, voice, presence, member chunking,
  * message fetch by channel history, Components V2 validation, the CDN (avatar URLs are only strings).
  */
 import { EventEmitter } from 'node:events';
@@ -82,6 +89,8 @@ import {
   MessageType,
   withoutContent,
 } from './discord/messages.js';
+import { type EndpointResponse, type InteractionsEndpoint, postSigned } from './discord/outgoing.js';
+import { shardReceives } from './discord/shards.js';
 import { makeBotToken, makeInteractionToken, nextSnowflake } from './discord/snowflake.js';
 
 export type { FakeChannel, FakeGuild, GuildOptions, UserOptions } from './discord/entities.js';
@@ -90,6 +99,9 @@ export type { GatewayLogEntry } from './discord/gateway.js';
 export { Intent } from './discord/gateway.js';
 export type { AttachmentInput, InteractionInput, Invoker, OptionsInput } from './discord/interactions.js';
 export type { FieldError } from './discord/limits.js';
+export type { EndpointResponse, InteractionsEndpoint } from './discord/outgoing.js';
+export { signatureHeaders } from './discord/outgoing.js';
+export { guildIdOnShard, shardOf } from './discord/shards.js';
 
 export interface DiscordServerOptions {
   /** The token the server accepts; a realistic one is generated when omitted. */
@@ -107,6 +119,8 @@ export interface DiscordServerOptions {
   heartbeatIntervalMs?: number;
   /** Privileged intents the application is approved for (bitfield); all three by default. */
   privilegedIntents?: number;
+  /** The shard count `GET /gateway/bot` recommends; 1 by default. */
+  shards?: number;
 }
 
 /** One HTTP request the server received, as tests inspect it. */
@@ -320,6 +334,7 @@ export class DiscordServer {
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
+      shards: options.shards ?? 1,
     };
 
     const appId = options.application?.id ?? options.botUser?.id ?? nextSnowflake();
@@ -357,7 +372,7 @@ export class DiscordServer {
       heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
       privilegedIntents: this.#options.privilegedIntents,
       resumeUrl: () => `ws://127.0.0.1:${port}/gateway-resume`,
-      readyPayload: () => this.#readyPayload(),
+      readyPayload: (session) => this.#readyPayload(session),
       log: (entry) => {
         this.gatewayLog.push(entry);
         this.#changed();
@@ -403,6 +418,56 @@ export class DiscordServer {
    * const reply = await server.waitForInteractionResponse(id);
    */
   sendInteraction(input: InteractionInput): SentInteraction {
+    const sent = this.#createInteraction(input);
+    const delivered = this.#gateway.dispatch('INTERACTION_CREATE', () => sent.payload);
+    if (delivered === 0) throw new Error('sendInteraction: no gateway session; log the client in first');
+    this.#changed();
+    return sent;
+  }
+
+  /**
+   * Delivers an interaction over HTTP instead of the gateway, as Discord does for an application whose
+   * Interactions Endpoint URL is set: POSTs it, signed with `endpoint.privateKey`, and takes the HTTP
+   * response as the interaction callback (recorded in `interaction(id).callbacks`, subject to the
+   * acknowledgement window and the allowed types). Then await {@link waitForInteractionResponse} as usual.
+   */
+  async deliverInteraction(
+    input: InteractionInput,
+    endpoint: InteractionsEndpoint,
+  ): Promise<SentInteraction & { response: EndpointResponse }> {
+    const sent = this.#createInteraction(input);
+    this.#changed();
+    const response = await postSigned(endpoint, sent.payload);
+    const state = this.#interactions.get(sent.id);
+    if (state && response.status === 200 && isObject(response.body)) {
+      this.#callback({
+        params: { interactionId: state.id, token: state.token },
+        query: new URLSearchParams(),
+        body: response.body,
+        files: [],
+        method: 'POST',
+        path: `/interactions/${state.id}/${state.token}/callback`,
+        route: '/interactions/:interactionId/:token/callback',
+      });
+    }
+    this.#changed();
+    return { ...sent, response };
+  }
+
+  /** Sends the PING Discord uses to validate an Interactions Endpoint URL; a bot must answer `{ type: 1 }`. */
+  pingEndpoint(endpoint: InteractionsEndpoint): Promise<EndpointResponse> {
+    const id = nextSnowflake();
+    return postSigned(endpoint, {
+      id,
+      type: 1,
+      application_id: this.applicationId,
+      token: makeInteractionToken(id),
+      version: 1,
+      user: this.botUser,
+    });
+  }
+
+  #createInteraction(input: InteractionInput): SentInteraction {
     const user = input.user ?? this.user;
     this.#users.set(user.id, user);
     const { channel, guild } = this.#resolveChannel(input, user);
@@ -463,9 +528,6 @@ export class DiscordServer {
     };
     this.#interactions.set(id, state);
     this.#interactionsByToken.set(token, state);
-    const delivered = this.#gateway.dispatch('INTERACTION_CREATE', () => payload);
-    if (delivered === 0) throw new Error('sendInteraction: no gateway session; log the client in first');
-    this.#changed();
     return { id, token, payload };
   }
 
@@ -790,7 +852,7 @@ export class DiscordServer {
         status: 200,
         body: {
           url: this.gatewayUrl,
-          shards: 1,
+          shards: this.#options.shards,
           session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
         },
       })),
@@ -1271,13 +1333,14 @@ export class DiscordServer {
 
   // ---------------------------------------------------------------- helpers
 
-  #readyPayload(): { ready: Json; guilds: unknown[] } {
+  #readyPayload(session: GatewaySession): { ready: Json; guilds: unknown[] } {
+    const guilds = this.guilds.filter((guild) => shardReceives(session.shard, guild.id));
     return {
       ready: {
         v: 10,
         user: { ...this.botUser, verified: true, mfa_enabled: false, email: null },
         user_settings: {},
-        guilds: this.guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+        guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
         guild_join_requests: [],
         relationships: [],
         presences: [],
@@ -1287,7 +1350,7 @@ export class DiscordServer {
         auth: {},
         _trace: ['["fake-gateway",{"micros":0}]'],
       },
-      guilds: this.guilds.map((guild) => guildCreatePayload(guild)),
+      guilds: guilds.map((guild) => guildCreatePayload(guild)),
     };
   }
 

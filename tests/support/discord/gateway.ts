@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { parseShard, type ShardPair, shardReceives } from './shards.js';
 
 /** Gateway opcodes the fake speaks (Discord's numbers). */
 export const Op = {
@@ -39,6 +40,7 @@ export const CloseCode = {
   AlreadyAuthenticated: 4005,
   InvalidApiVersion: 4012,
   InvalidIntents: 4013,
+  InvalidShard: 4010,
   DisallowedIntents: 4014,
 } as const;
 
@@ -61,6 +63,8 @@ export interface GatewaySession {
   identify: Record<string, unknown>;
   resumes: number;
   invalidated: boolean;
+  /** `[shard_id, num_shards]` from IDENTIFY (`[0, 1]` without one): which guilds' events it receives. */
+  shard: ShardPair;
 }
 
 /** A gateway frame as the test sees it in `server.gatewayLog`. */
@@ -193,6 +197,11 @@ export class Gateway {
       socket.close(CloseCode.DisallowedIntents, 'Disallowed intent(s).');
       return null;
     }
+    const shard = parseShard(d.shard);
+    if (!shard) {
+      socket.close(CloseCode.InvalidShard, 'Invalid shard.');
+      return null;
+    }
     const session: GatewaySession = {
       id: randomBytes(16).toString('hex'),
       intents: d.intents,
@@ -202,6 +211,7 @@ export class Gateway {
       identify: d,
       resumes: 0,
       invalidated: false,
+      shard,
     };
     this.sessions.set(session.id, session);
     const { ready, guilds } = this.#options.readyPayload(session);
@@ -269,13 +279,16 @@ export class Gateway {
   /**
    * Sends a dispatch to every live session; `build` returns the payload for a session, or undefined to
    * skip it (the session lacks the intent). Sessions whose connection dropped get it on RESUME.
-   * Returns how many sessions it was queued for.
+   * With several shards, a payload with a `guild_id` goes to that guild's shard only, and one without
+   * (a DM) to shard 0. Returns how many sessions it was queued for.
    */
   dispatch(t: string, build: (session: GatewaySession) => unknown): number {
     let count = 0;
     for (const session of this.liveSessions()) {
       const d = build(session);
       if (d === undefined) continue;
+      const guildId = (d as { guild_id?: unknown }).guild_id;
+      if (!shardReceives(session.shard, typeof guildId === 'string' ? guildId : undefined)) continue;
       this.#dispatchTo(session, t, d);
       count += 1;
     }
