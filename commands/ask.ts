@@ -33,7 +33,7 @@ export const ask: Command = {
   async run(request, services) {
     const question = String(request.options.question ?? '').slice(0, MAX_QUESTION_LENGTH * 4);
     const isPrivate = request.options.private === true;
-    const wait = services.limiter.take(request.user.id);
+    const wait = await services.limiter.take(request.user.id);
     if (wait > 0) {
       const { max, windowMs } = services.limiter;
       return notice(

@@ -1,19 +1,20 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Answer } from '../src/answer/types.js';
-import type { RateLimiter } from '../src/bot/ratelimit.js';
-import type { StateStore } from '../src/bot/state.js';
+import type { BotState, QuestionLimiter } from '../src/bot/backends.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
-import type { LiveIndex } from '../src/search/refresh.js';
-import type { ArticleSummary } from '../src/search/store.js';
+import type { ArticleSummary, LiveStore } from '../src/search/store.js';
 
 /** What every command may use: the running program's parts. */
 export interface Services {
   config: Config;
   log: Logger;
-  index: LiveIndex;
-  state: StateStore;
-  limiter: RateLimiter;
+  /** The index: MiniSearch (`LiveIndex`) or PostgreSQL (`PostgresIndex`), per `STORE`. */
+  index: LiveStore;
+  /** Feedback and unanswered questions: `StateStore` (files) or `PostgresState`. */
+  state: BotState;
+  /** The per-user question limit: `RateLimiter` (this process) or `PostgresRateLimiter` (all processes). */
+  limiter: QuestionLimiter;
 }
 
 /** An attachment given to a command (a Discord attachment, or a local file in the terminal chat). */

@@ -12,7 +12,7 @@ export const unanswered: Command = {
   moderatorOnly: true,
   privateByDefault: true,
   async run(_request, services) {
-    const list = services.state.listUnanswered(20);
+    const list = await services.state.listUnanswered(20);
     if (list.length === 0)
       return notice('info', 'No unanswered questions', ['Every question so far found an answer.']);
     return notice(

@@ -126,7 +126,7 @@ describe('the bot against a Discord-protocol server', () => {
 
     const up = server.sendInteraction({ type: 'button', customId: buttons[2]!.custom_id, message: reply });
     await server.waitForInteractionResponse(up.id, { timeoutMs: 5000 });
-    expect(services.state.feedbackCounts().helpful).toBe(1);
+    expect((await services.state.feedbackCounts()).helpful).toBe(1);
   });
 
   it('says plainly when nothing is confident, and moderators see the question in /unanswered', async () => {

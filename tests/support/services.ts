@@ -25,12 +25,13 @@ export async function testServices(env: Record<string, string> = {}, from?: stri
     snapshotDir: config.SNAPSHOT_DIR,
     maxBytes: config.MAX_ARTICLE_BYTES,
   });
-  const services: Services = {
+  // `satisfies`, not a type annotation: tests read the in-memory backends synchronously.
+  const services = {
     config,
     log,
     index,
     state: await StateStore.open(config.STATE_DIR),
     limiter: new RateLimiter(config.RATE_LIMIT_QUESTIONS, config.RATE_LIMIT_WINDOW_SECONDS * 1000),
-  };
+  } satisfies Services;
   return { services, corpus, cleanup: corpus.cleanup };
 }
