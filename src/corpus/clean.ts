@@ -13,7 +13,9 @@
  * | `url`           | a line that is only a URL                                                             |
  * | `player`        | video/audio player text: "Play Video", "Now Playing", "Next", bare timestamps `01:55` |
  * | `advertisement` | "Advertisement", "Sponsored", "Story continues below advertisement"                  |
- * | `share`         | share and follow buttons, comment counters                                            |
+ * | `share`         | share and follow buttons                                                              |
+ * | `byline`        | "By Jane Doe", "Reporting by …; Editing by …"                                       |
+ * | `date`          | a publication stamp: "Published On 3 Feb 2024", "Updated 2 hours ago"               |
  * | `navigation`    | menu items, "Skip to content", breadcrumbs, rows of links, tag lists                  |
  * | `newsletter`    | newsletter and sign-up boxes                                                          |
  * | `cookie`        | cookie and privacy notices, links to the privacy policy and terms                    |
@@ -24,9 +26,17 @@
  * | `credit`        | a photo credit on its own line: "GETTY", "PA", "Jane Doe/Reuters", "Photograph: …"   |
  * | `caption`       | a photo caption: next to a credit line, with a credit glued to it, or printed twice  |
  * | `source`        | a "Source: …" attribution line (see `findSourceLine`)                                 |
+ * | `comments`      | a comments heading ("12 comments", "Leave a reply") and, once the article has begun,  |
+ * |                 | everything after it                                                                   |
+ * | `gallery`       | a photo gallery: its slide counters ("3/50 Title") and the captions between them     |
+ * | `repeated`      | a short label that recurs three times or more ("Undo", "Save", a section name)        |
  * | `not-prose`     | a long line that does not read as prose: a headline, a list of names or links        |
  * | `short-context` | a short line among boilerplate (a menu item, a byline, a label)                       |
  * | `duplicate`     | a repeated block of paragraphs, or a repeated paragraph: the first copy is kept      |
+ *
+ * A page on which no vocabulary rule finds any furniture is taken as an article already clean (a
+ * corpus file, a typed text): all its lines are kept, only repeated blocks and invisible characters go.
+ * Context rules need furniture to tell a page's header and footer from the article's own lists.
  *
  * Kept paragraphs are the source lines trimmed, with whitespace collapsed, invisible characters and
  * glued URLs removed, and nothing else changed: later code quotes them exactly.

@@ -15,15 +15,21 @@ const ESCAPED_INVISIBLE =
 const ENTITY_SPACE = /&(?:nbsp|#160|#xa0);/gi;
 // Any Unicode space (no-break, thin, ideographic, line separators) counts as one plain space.
 const SPACES = /[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
-/**
- * A URL, up to the first whitespace, or up to where a capitalised word is glued to it (a copy of a link
- * followed by its label gives `https://…/x.html#id=42Play Video`), trailing sentence punctuation excluded.
- */
-const URL =
-  /\b(?:https?:\/\/|www\.[a-z0-9-]+\.)[^\s<>"'“”‘’]*?(?=(?<=[a-z0-9])[A-Z][a-z]+(?:[\s.,;:!?]|$)|[.,;:!?)\]]*(?:\s|$))/g;
+/** Where a URL starts: a scheme, or `www.` and a domain label. */
+const URL_START = /\b(?:https?:\/\/|www\.[a-z0-9-]+\.)/g;
+/** Characters a URL in text does not cross: whitespace, angle brackets, quotes. */
+const URL_STOP = new Set([...' \t<>"\'“”‘’']);
+/** Punctuation at the end of a URL belongs to the sentence around it. */
+const URL_TRAILING = new Set([...'.,;:!?)]']);
+
+/** Anything `normaliseLine` would change besides the ends; most lines of a page hold none of it. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
+const NEEDS_WORK =
+  /[\u0000-\u001f\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]|u200|u2060|ufeff|&|\s\s/i;
 
 /** Removes invisible, control and escaped-invisible characters and collapses whitespace. */
 export function normaliseLine(line: string): string {
+  if (!NEEDS_WORK.test(line)) return line.trim();
   return line
     .replace(INVISIBLE, '')
     .replace(CONTROL, ' ')
@@ -33,8 +39,51 @@ export function normaliseLine(line: string): string {
     .trim();
 }
 
-/** Removes URLs from a normalised line; returns the line unchanged when it holds none. */
+/**
+ * Removes URLs from a normalised line; returns the line unchanged when it holds none. A URL runs to the
+ * first whitespace, angle bracket or quote, or to where a capitalised word is glued to it (a copy of a
+ * link followed by its label gives `https://…/x.html#id=42Play Video`); trailing sentence punctuation is
+ * left in place. One pass over the line: every character is looked at a bounded number of times.
+ */
 export function stripUrls(line: string): string {
   if (!line.includes('http') && !line.includes('www.')) return line;
-  return line.replace(URL, ' ').replace(SPACES, ' ').trim();
+  let out = '';
+  let from = 0;
+  URL_START.lastIndex = 0;
+  for (let m = URL_START.exec(line); m !== null; m = URL_START.exec(line)) {
+    if (m.index < from) continue;
+    const end = urlEnd(line, m.index + m[0].length);
+    out += `${line.slice(from, m.index)} `;
+    from = end;
+    URL_START.lastIndex = end;
+  }
+  out += line.slice(from);
+  return out.replace(SPACES, ' ').trim();
+}
+
+/** Where the URL whose body starts at `start` ends (exclusive). */
+function urlEnd(line: string, start: number): number {
+  let i = start;
+  while (i < line.length && !URL_STOP.has(line[i]!)) {
+    if (i > start && isGluedWord(line, i)) break;
+    i += 1;
+  }
+  while (i > start && URL_TRAILING.has(line[i - 1]!)) i -= 1;
+  return i;
+}
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether a label is glued to the URL at `i`: a capital after a lower-case letter or digit, then
+ * lower-case letters up to a space, punctuation or the end of the line ("…933Play Video").
+ */
+function isGluedWord(line: string, i: number): boolean {
+  const before = line.charCodeAt(i - 1);
+  if (!isUpper(line.charCodeAt(i)) || !(isLower(before) || isDigit(before))) return false;
+  let j = i + 1;
+  while (j < line.length && isLower(line.charCodeAt(j))) j += 1;
+  return j > i + 1 && (j === line.length || ' .,;:!?'.includes(line[j]!));
 }

@@ -38,23 +38,32 @@ export interface LineShape {
 
 const SENTENCE_END = /[.!?…:;]["'”’»)\]]*$/;
 const BULLET = /^[-–—•*·▪►▶■◦]\s/;
-const WORD_EDGE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
-
 /** Measures a normalised line. */
 export function measureLine(text: string): LineShape {
   const body = text.replace(BULLET, '');
-  const tokens = body.split(' ').filter(Boolean);
+  const tokens = body === '' ? [] : body.toLowerCase().replaceAll('’', "'").split(' ');
   let stops = 0;
-  for (const token of tokens) {
-    const word = token.replace(WORD_EDGE, '').toLowerCase().replace('’', "'");
-    if (STOP_WORDS.has(word)) stops += 1;
-  }
+  for (const token of tokens) if (STOP_WORDS.has(token) || STOP_WORDS.has(trimToWord(token))) stops += 1;
   return {
     chars: text.length,
     words: tokens.length,
     stopDensity: tokens.length === 0 ? 0 : stops / tokens.length,
-    endsSentence: SENTENCE_END.test(text),
+    // Only the end of a line can end a sentence; testing a short tail keeps the check constant-time.
+    endsSentence: SENTENCE_END.test(text.slice(-8)),
     bullet: BULLET.test(text),
     hasLower: /\p{Ll}/u.test(text),
   };
+}
+
+/** Strips what is not an ASCII letter or apostrophe from both ends: `"said,` → `said`. */
+function trimToWord(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && !isWordChar(token.charCodeAt(start))) start += 1;
+  while (end > start && !isWordChar(token.charCodeAt(end - 1))) end -= 1;
+  return token.slice(start, end);
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || code === 39;
 }

@@ -35,13 +35,16 @@ const PLAYER_NOTICE = new RegExp(String.raw`\b(?:video|clip|player|episode|audio
 const MEDIA_LABEL = /^(?:video|watch|audio|listen|gallery|in pictures|photos)\s*[:|–-]\s*\S/i;
 
 const ADVERTISEMENT =
-  /^\[?(?:advertisements?|advertising|advert|ads?|sponsored(?: (?:content|links?|stories|post|by\b.*))?|paid (?:partner|content|post|for by\b.*)|promoted(?: (?:content|stories|by\b.*))?|partner (?:content|offers?)|(?:story|article) continues (?:below|after)(?: (?:the )?advertisement)?|continue reading(?: (?:below|the main story|after (?:the )?advertisement))?|ad ?choices(?: \S+)?|ad feedback|report (?:this )?ad|skip advert(?:isement)?|advertise(?: with us)?|close ad|remove ads)\]?$/i;
+  /^\[?(?:(?:advertisements?|advertising|advert|ad)\s*[·•|:–-]\s*.{1,40}|advertisements?|advertising|advert|ads?|sponsored(?: (?:content|links?|stories|post|by\b.*))?|paid (?:partner|content|post|for by\b.*)|promoted(?: (?:content|stories|by\b.*))?|partner (?:content|offers?)|(?:story|article) continues (?:below|after)(?: (?:the )?advertisement)?|continue reading(?: (?:below|the main story|after (?:the )?advertisement))?|ad ?choices(?: \S+)?|ad feedback|report (?:this )?ad|skip advert(?:isement)?|advertise(?: with us)?|close ad|remove ads)\]?$/i;
 
 const SHARE =
   /^(?:share|shares|\d+ shares?|share this(?: \w+)?|tweet|retweet|e-?mail|print|pin(?: it)?|whatsapp|facebook|twitter|x|linkedin|reddit|pinterest|tumblr|messenger|telegram|flipboard|google\+|copy(?: the)? link|link copied|share (?:on|via|to|with|by)\b.*|(?:follow|like|find) (?:us|me)\b.*|follow (?:on|@)\b.*|on (?:facebook|twitter|instagram|tumblr|google\+|youtube|linkedin)|hide comments|reuse this content|gift (?:this )?article|connect with us)$/i;
 const FOLLOW = /^follow\b/i;
+// "By Jane Doe and John Roe", "Reporting by …; Editing by …": who wrote the article, not what it says.
+const BYLINE =
+  /^(?:by [\p{Lu}][^.!?]{0,60}$|(?:additional )?(?:reporting|writing|editing|compiled|produced|research) by\b)/iu;
 const COMMENTS_HEADING =
-  /^(?:(?:view|show|read|see|load) (?:all )?)?(?:\d[\d,]* )?(?:comments?|responses?|replies|reader comments)(?: \(\d[\d,]*\))?(?: (?:on|to) .{1,120})?$|^(?:leave a (?:comment|reply)|post a comment|add (?:a|your) comment|join the (?:conversation|discussion)|have your say|comments are closed|what do you think\?*|discussion)$/i;
+  /^(?:(?:view|show|read|see|load) (?:all )?)?(?:\d[\d,]* )?(?:comments?|responses?|replies|reader comments)(?: \(\d[\d,]*\))?(?: (?:on|to) .{1,120})?$|^(?:leave a (?:comment|reply)(?: cancel reply)?|post a comment|add (?:a|your) comment|join the (?:conversation|discussion)|have your say|comments are closed|what do you think\?*|discussion)$/i;
 
 const NEWSLETTER_WORDS =
   /\b(?:newsletters?|subscribe|subscribers? only|subscription|sign[- ]?up|signing up|inbox|e-?mail address|unsubscribe|recaptcha|register now|create (?:an |your )?(?:free )?account)\b/i;
@@ -77,13 +80,29 @@ const AGENCY_END_UPPER = new RegExp(`(?:^|[\\s/(,])(?:${AGENCY_UPPER})\\)?$`);
 const CREDIT_LABEL =
   /^\(?(?:photo(?:graph)?s?|images?|pictures?|credits?|photo credit|image credit|illustration|main image|top image)\s*:/i;
 // A credit glued to the caption before it, as a copy of `<figcaption>Text<span>Getty</span>` gives.
-const GLUED_CREDIT = new RegExp(
-  `[\\p{Ll}\\d)”’"'](?:${AGENCY_ANY_CASE.replace('getty', 'Getty|GETTY')}|${AGENCY_UPPER})(?:\\s*(?:via|/)\\s*\\S+)*$`,
-  'u',
-);
+const AGENCY_GLUED =
+  'Getty(?: ?Images)?|GETTY(?: IMAGES)?|Reuters|REUTERS|AFP|EPA|Shutterstock|SHUTTERSTOCK|Alamy|ALAMY|' +
+  'Bloomberg|Xinhua|iStock|AP(?: Photo)?|PA(?: Wire| Media| Images)?';
+const GLUED_CREDIT = new RegExp(`[\\p{Ll}\\d)”’"'](?:${AGENCY_GLUED})(?:\\s*(?:via|/)\\s*\\S+)*$`, 'u');
 const GLUED_CREDIT_WORD =
   /[\p{Ll}\d.)”’"](?:(?:Credit|Photograph|Photo|Picture|Image):\s*\S|Credit(?:Credit)?\p{Lu})/u;
 const TRAILING_CREDIT = /\s(?:Credit|Photograph|Photo|Picture|Image)s?\s*:\s*[^.!?]{1,80}$/;
+
+const DATE_PREFIX = /^(?:(?:first |last )?(?:published|updated|posted|modified|edited)(?: on| at)?:?\s*)/i;
+const DATE_TOKEN =
+  /^(?:\d{1,4}(?:st|nd|rd|th)?[,.]?|\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?,?|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}|[ap]\.?m\.?|(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?,?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?|at|on|ago|(?:min(?:ute)?|h(?:ou)?r|day|week|month)s?|gmt|utc|bst|cet|est|edt|pst|pdt|et|pt|ct|[•|·,–-])$/i;
+
+/**
+ * "Published On 3 Feb 2024", "Updated 2 hours ago": when the page stamped its article. A bare date
+ * ("Tuesday, 1 March") can be text — the date of a match in a list of fixtures — and is left to context.
+ */
+export function isDateStamp(text: string): boolean {
+  const body = text.replace(DATE_PREFIX, '');
+  const stamped = body.length < text.length || /\bago$/i.test(text);
+  const tokens = body.split(' ').filter(Boolean);
+  if (!stamped || tokens.length === 0 || tokens.length > 10 || !/\d/.test(text)) return false;
+  return tokens.every((token) => DATE_TOKEN.test(token));
+}
 
 const SOURCE = /^(?:\(?sources?\s*:\s*\S|.{0,60}\|\s*sources?\s*:\s*\S)/i;
 
@@ -122,6 +141,7 @@ export function matchVocabulary(text: string, shape: LineShape): VocabularyMatch
   const core = text.replace(LEAD, '').replace(TRAIL, '').trim();
   const sentence = FULL_STOP.test(text);
   if (core === '') return { rule: 'navigation' };
+  if (shape.words <= 25 && COMMENTS_HEADING.test(core)) return { rule: 'comments', endsArticle: true };
   if (shape.words <= 12 && !sentence) {
     const short = matchShortLine(core, text, shape);
     if (short) return short;
@@ -135,7 +155,8 @@ function matchShortLine(core: string, text: string, shape: LineShape): Vocabular
     return { rule: 'player' };
   }
   if (ADVERTISEMENT.test(core)) return { rule: 'advertisement' };
-  if (COMMENTS_HEADING.test(core)) return { rule: 'comments', endsArticle: true };
+  if (BYLINE.test(core)) return { rule: 'byline' };
+  if (isDateStamp(core)) return { rule: 'date' };
   if (SHARE.test(core) || (FOLLOW.test(core) && shape.words <= 5)) return { rule: 'share' };
   if (RELATED_HEADING.test(core)) return { rule: 'related', opensList: true };
   if (NAVIGATION.test(core) || LINK_ROW.test(core) || TAG_LIST.test(core)) return { rule: 'navigation' };
@@ -163,6 +184,9 @@ function matchBox(text: string, shape: LineShape, sentence: boolean): Vocabulary
     return { rule: 'copyright' };
   }
   if (shape.words <= 30 && RELATED_INLINE.test(text)) return { rule: 'related' };
+  if (shape.words <= 30 && BYLINE.test(text) && /^(?:additional |reporting|writing|editing)/i.test(text)) {
+    return { rule: 'byline' };
+  }
   if (shape.words <= 45 && !sentence && isSelfEvidentCaption(text, shape)) return { rule: 'caption' };
   if (shape.words <= 45 && sentence && (GLUED_CREDIT_WORD.test(text) || TRAILING_CREDIT.test(text))) {
     return { rule: 'caption' };
