@@ -23,8 +23,8 @@ const URL_STOP = new Set([...' \t<>"\'“”‘’']);
 const URL_TRAILING = new Set([...'.,;:!?)]']);
 
 /** Anything `normaliseLine` would change besides the ends; most lines of a page hold none of it. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
 const NEEDS_WORK =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
   /[\u0000-\u001f\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]|u200|u2060|ufeff|&|\s\s/i;
 
 /** Removes invisible, control and escaped-invisible characters and collapses whitespace. */
