@@ -5,12 +5,18 @@ import { openServices } from './services.js';
 
 /**
  * newsdesk: parse config → create logger → open the index and state (MiniSearch or PostgreSQL, per
- * STORE) → start the Discord bot when a token is set, else the local chat in the terminal.
+ * STORE) → the HTTP interactions worker (INTERACTIONS=http), or the Discord bot when a token is set, else
+ * the local chat in the terminal.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const { services, close } = await openServices(config, log);
+  if (config.INTERACTIONS === 'http') {
+    const { runHttpWorker } = await import('./bot/http/worker.js');
+    await runHttpWorker(services, close);
+    return;
+  }
   if (!config.DISCORD_TOKEN) {
     const { runConsole } = await import('./bot/console.js');
     await runConsole(services);
