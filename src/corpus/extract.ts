@@ -7,7 +7,13 @@ import type { ArticleMeta, FrontMatter } from './article.js';
 import { cleanText, findSourceLine } from './clean.js';
 import type { FetchedPage } from './fetch.js';
 import { extractHtml } from './html.js';
-import { decodeText, splitFrontMatter, stripMarkdown, titleFromParagraphs } from './load.js';
+import {
+  decodeText,
+  decodeWindows1252,
+  splitFrontMatter,
+  stripMarkdown,
+  titleFromParagraphs,
+} from './load.js';
 
 /** An extracted article: its metadata and cleaned paragraphs (the input of `saveArticleFile`). */
 export interface ExtractedArticle {
@@ -81,7 +87,9 @@ function decodePage(page: FetchedPage): string {
     try {
       // Checks for binary bytes first, as for any file, then decodes in the declared charset.
       decodeText(page.bytes, page.url);
-      return new TextDecoder(charset).decode(page.bytes);
+      const decoder = new TextDecoder(charset);
+      // Node 20 decodes the windows-1252 family (iso-8859-1, latin1, ascii…) as Latin-1; see decodeWindows1252.
+      return decoder.encoding === 'windows-1252' ? decodeWindows1252(page.bytes) : decoder.decode(page.bytes);
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
       // An unknown charset label: fall through to UTF-8 / Windows-1252.

@@ -52,7 +52,7 @@ function publishedDate(document: Document, fromReadability: string | null | unde
  * the cleaner still gets a chance; an empty result means the page holds no text.
  */
 export function extractHtml(html: string, pageUrl?: string): HtmlExtract {
-  const { document } = parseHTML(html) as unknown as { document: Document };
+  const document = parsePage(html);
   // Readability mutates the document, so read metadata first.
   const metaTitle =
     meta(document, 'og:title', 'twitter:title') ?? clean(document.querySelector('title')?.textContent);
@@ -76,7 +76,7 @@ export function extractHtml(html: string, pageUrl?: string): HtmlExtract {
     paragraphs = blockTexts(content);
   }
   if (paragraphs.length === 0) {
-    const { document: fresh } = parseHTML(html) as unknown as { document: Document };
+    const fresh = parsePage(html);
     for (const el of fresh.querySelectorAll('script, style, noscript, nav, header, footer, aside, form'))
       el.remove();
     paragraphs = blockTexts(fresh);
@@ -96,6 +96,22 @@ export function extractHtml(html: string, pageUrl?: string): HtmlExtract {
     published: publishedDate(document, parsed?.publishedTime) ?? metaPublished,
     url: url ?? pageUrl,
   };
+}
+
+/**
+ * The document of a page. For markup without `<html>` (plain text, or a fragment served as HTML),
+ * linkedom gives a document without a root element, or with the fragment's first element as the root,
+ * and then throws on `document.body` (once a `<script>` root is removed, say): such a page is read as the
+ * body of an empty one.
+ */
+function parsePage(html: string): Document {
+  const { document } = parseHTML(html) as unknown as { document: Document };
+  if (document.documentElement?.localName === 'html') return document;
+  return (
+    parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`) as unknown as {
+      document: Document;
+    }
+  ).document;
 }
 
 /** Text of the innermost block elements, in document order; nested blocks are not counted twice. */

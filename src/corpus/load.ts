@@ -325,8 +325,33 @@ export function decodeText(bytes: Uint8Array, file = 'input'): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return decodeWindows1252(bytes);
   }
+}
+
+/** What Windows-1252 puts at 0x80–0x9F (the rest of the code page is Latin-1); 0 where it has nothing. */
+const CP1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+  0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0, 0x017e, 0x0178,
+];
+
+/**
+ * Decodes Windows-1252 bytes. Not `new TextDecoder('windows-1252')`: Node 20 decodes that label as
+ * Latin-1, turning curly quotes, dashes and "€" (0x80–0x9F) into invisible C1 control characters, which
+ * the cleaner then removes from the text.
+ *
+ * @example decodeWindows1252(Buffer.from([0x93, 0x48, 0x69, 0x94])) === '“Hi”'
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const codes = Array.from(bytes.subarray(i, i + 8192), (b) =>
+      b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] || b : b,
+    );
+    out += String.fromCharCode(...codes);
+  }
+  return out;
 }
 
 function describeProblem(file: string, err: unknown): LoadProblem {
