@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/** A full garbage collection, so one engine's leftovers do not count against the next. */
+export const collectGarbage = () => collect();
+
+/** The q-quantile (0..1) of numbers, by nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+
+/** Runs `fn` and returns its result with the seconds it took. */
+export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Bytes of every file under a folder. */
+export async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(full) : (await stat(full)).size;
+  }
+  return total;
+}
+
+export interface ColdStart {
+  /** Spawn of a new Node process to its first answer printed. */
+  ms: number;
+  importMs: number;
+  loadMs: number;
+  firstAnswerMs: number;
+  heapMb: number;
+  rssMb: number;
+}
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+/**
+ * Starts `node --import tsx bench/child.ts` (as `npm start` runs the bot, under tsx), which loads the
+ * engine from `dir` and answers `question`; measures spawn → the answer line, and reads the child's own
+ * split of that time and its heap and RSS after load (after a full GC).
+ */
+export function coldStart(engine: string, dir: string, question: string): Promise<ColdStart> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let answeredMs = 0;
+    let out = '';
+    let err = '';
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, engine, dir, question], {
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (!answeredMs && (out + chunk).includes('"event":"answer"')) answeredMs = performance.now() - started;
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.includes('"event":"figures"'));
+      if (code !== 0 || !line) {
+        reject(new Error(`cold start of ${engine} failed (exit ${code}): ${err.trim().slice(-500)}`));
+        return;
+      }
+      const f = JSON.parse(line) as Omit<ColdStart, 'ms'>;
+      resolve({
+        ms: answeredMs,
+        importMs: f.importMs,
+        loadMs: f.loadMs,
+        firstAnswerMs: f.firstAnswerMs,
+        heapMb: f.heapMb,
+        rssMb: f.rssMb,
+      });
+    });
+  });
+}
