@@ -27,10 +27,7 @@ export interface QuestionLimiter {
   take(key: string, now?: number): Awaitable<number>;
 }
 
-/**
- * The key under which a question is counted: the same question whatever its case, spacing or final
- * punctuation. (The same rule as `StateStore`'s, which keeps a private copy.)
- */
+/** The key under which a question is counted: the same question whatever its case, spacing or final punctuation. */
 export const questionKey = (q: string) =>
   q
     .normalize('NFKC')

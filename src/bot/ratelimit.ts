@@ -1,8 +1,10 @@
+import type { QuestionLimiter } from './backends.js';
+
 /**
  * A per-user sliding-window rate limit: at most `max` events per `windowMs` for each key. Memory stays
  * bounded: a key's old timestamps are dropped as it is checked, and idle keys are swept.
  */
-export class RateLimiter {
+export class RateLimiter implements QuestionLimiter {
   private readonly hits = new Map<string, number[]>();
   private lastSweep = 0;
 

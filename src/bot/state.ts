@@ -1,6 +1,7 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
+import { type BotState, questionKey } from './backends.js';
 
 /** A question the corpus could not answer, counted across askers. */
 export interface UnansweredQuestion {
@@ -21,21 +22,12 @@ export interface FeedbackEntry {
 const FEEDBACK = 'feedback.jsonl';
 const UNANSWERED = 'unanswered.jsonl';
 
-/** Same question, whatever its case, spacing or final punctuation. */
-const questionKey = (q: string) =>
-  q
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s?!.]+$/u, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-
 /**
  * What the bot keeps across restarts: feedback (👍/👎) and the questions it could not answer, each an
  * append-only JSON Lines file in STATE_DIR. Appends are one `write` of a whole line, so a crash loses
  * at most the line being written, and a torn last line is skipped when the file is read back.
  */
-export class StateStore {
+export class StateStore implements BotState {
   private readonly unanswered = new Map<string, UnansweredQuestion>();
   private readonly feedback: FeedbackEntry[] = [];
 
