@@ -9,7 +9,7 @@ import type { Answer, AnswerResult, ResultSource } from './types.js';
 /** Confidence under which the answer says it found nothing confident; tuned on dev data (README). */
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.35;
 /** Passages retrieved per question: enough for recall, few enough to rank in a millisecond or two. */
-export const CANDIDATE_PASSAGES = 40;
+export const CANDIDATE_PASSAGES = 20;
 
 export interface AnswerOptions {
   /** Results wanted (the bot pages through more). */

@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../answer/answer.js';
 import { SearchEngine } from '../search/engine.js';
 import { readSquad, readTrecQa, readWikiQa } from './eval/datasets.js';
-import { evaluateOpen, evaluateSelection } from './eval/evaluate.js';
+import { evaluateAbstain, evaluateOpen, evaluateSelection } from './eval/evaluate.js';
 import { runCli } from './run.js';
 
-const USAGE = `usage: npm run eval -- <wikiqa|trecqa|squad> <file>
-  e.g. npm run eval -- wikiqa ../shared/eval/wikiqa/WikiQA-dev.tsv`;
+const SETS = ['wikiqa', 'trecqa', 'squad', 'squad-abstain'];
+const USAGE = `usage: npm run eval -- <${SETS.join('|')}> <file>
+  e.g. npm run eval -- wikiqa ../shared/eval/wikiqa/WikiQA-dev.tsv
+  squad-abstain: index half of the SQuAD articles, ask every question, and pick the confidence
+  threshold with the best F1 of "answered and right" (questions on the other half must abstain)`;
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -20,13 +24,16 @@ await runCli('eval', async () => {
     options: { help: { type: 'boolean', short: 'h', default: false } },
   });
   const [set, file] = positionals;
-  if (values.help || !set || !file || !['wikiqa', 'trecqa', 'squad'].includes(set)) {
+  if (values.help || !set || !file || !SETS.includes(set)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 64;
   }
   const started = performance.now();
   let figures: Record<string, number | string>;
-  if (set === 'squad') {
+  if (set === 'squad-abstain') {
+    const { articles, items } = await readSquad(file);
+    figures = { set, file, ...(await evaluateAbstain(articles, items, DEFAULT_CONFIDENCE_THRESHOLD)) };
+  } else if (set === 'squad') {
     const { articles, items } = await readSquad(file);
     const engine = SearchEngine.fromArticles(articles);
     const f = await evaluateOpen(engine, items);

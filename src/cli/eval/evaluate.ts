@@ -1,6 +1,7 @@
 import { answerQuestion } from '../../answer/answer.js';
 import { parseQuestion } from '../../answer/question.js';
 import { DEFAULT_WEIGHTS, rankSentences, tieBreak, type Weights } from '../../answer/rank.js';
+import type { Article } from '../../corpus/article.js';
 import { SearchEngine } from '../../search/engine.js';
 import type { Candidate } from '../../search/store.js';
 import type { OpenItem, SelectionItem } from './datasets.js';
@@ -92,5 +93,88 @@ export async function evaluateOpen(
     hit3: hit3 / n,
     medianMs: quantile(times, 0.5),
     p99Ms: quantile(times, 0.99),
+  };
+}
+
+export interface AbstainFigures {
+  /** Questions on indexed articles (answerable) and on the held-back ones (to abstain on). */
+  answerable: number;
+  unanswerable: number;
+  /** Answerable questions whose first result is right when the engine never abstains. */
+  rightAtZero: number;
+  /** The threshold that maximises F1 of "answered and right", and the figures there. */
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Share of the unanswerable questions that were (wrongly) answered. */
+  falseAnswerRate: number;
+  /** The same figures at the threshold the engine ships with. */
+  currentThreshold: number;
+  currentPrecision: number;
+  currentRecall: number;
+  currentF1: number;
+  currentFalseAnswerRate: number;
+}
+
+/**
+ * Calibrates the confidence threshold for abstaining. The SQuAD articles at even positions (by title)
+ * are indexed and the others held back; every question is asked with no threshold. A question on an
+ * indexed article should be answered when its first result holds the gold text; one on a held-back
+ * article should not be answered at all. "Answered" is scored as a retrieval of the right answers:
+ * precision = answered-and-right / answered, recall = answered-and-right / right-at-threshold-0, and
+ * the threshold (0.00 to 1.00 in steps of 0.01) with the best F1 wins; ties go to the higher threshold.
+ */
+export async function evaluateAbstain(
+  articles: readonly Article[],
+  items: OpenItem[],
+  currentThreshold: number,
+): Promise<AbstainFigures> {
+  const titles = [...new Set(items.map((i) => i.title))];
+  const indexed = new Set(titles.filter((_, i) => i % 2 === 0));
+  const engine = SearchEngine.fromArticles(articles.filter((a) => indexed.has(a.meta.title)));
+  const asked: { confidence: number; answerable: boolean; right: boolean }[] = [];
+  for (const item of items) {
+    const answer = await answerQuestion(engine, item.question, { topK: 1, threshold: 0 });
+    const gold = item.answers.map((a) => a.toLowerCase());
+    const first = answer.results[0]?.text.toLowerCase() ?? '';
+    asked.push({
+      confidence: answer.results.length ? answer.confidence : 0,
+      answerable: indexed.has(item.title),
+      right: indexed.has(item.title) && gold.some((g) => first.includes(g)),
+    });
+  }
+  const rightAtZero = asked.filter((a) => a.right).length;
+  const unanswerable = asked.filter((a) => !a.answerable).length;
+  const at = (t: number) => {
+    const answered = asked.filter((a) => a.confidence >= t && a.confidence > 0);
+    const good = answered.filter((a) => a.right).length;
+    const precision = answered.length ? good / answered.length : 0;
+    const recall = rightAtZero ? good / rightAtZero : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    const falseAnswers = answered.filter((a) => !a.answerable).length;
+    return { precision, recall, f1, falseAnswerRate: unanswerable ? falseAnswers / unanswerable : 0 };
+  };
+  let threshold = 0;
+  let best = at(0);
+  for (let i = 1; i <= 100; i++) {
+    const figures = at(i / 100);
+    if (figures.f1 >= best.f1) {
+      best = figures;
+      threshold = i / 100;
+    }
+  }
+  const current = at(currentThreshold);
+  return {
+    answerable: asked.length - unanswerable,
+    unanswerable,
+    rightAtZero,
+    threshold,
+    ...best,
+    currentThreshold,
+    currentPrecision: current.precision,
+    currentRecall: current.recall,
+    currentF1: current.f1,
+    currentFalseAnswerRate: current.falseAnswerRate,
   };
 }
