@@ -49,9 +49,17 @@ export function shorten(text: string, max: number): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** Escapes Discord Markdown and neutralises mentions in text we quote, so it renders as written. */
+/**
+ * Escapes Discord Markdown and neutralises mentions in text we quote, so it renders as written: inline
+ * marks, and also what discord.js leaves alone by default — masked links (`[Read more](https://…)` in a
+ * fetched page would show as a link to anywhere), headings, lists, block quotes and `-#` subtext.
+ */
 export function escapeText(text: string): string {
-  return escapeMarkdown(text)
+  // discord.js's `maskedLink` escape misses a link right after other text ("…org>[x](…)"): every "[" is
+  // escaped here instead (after escapeMarkdown, which has already doubled any backslash of the text).
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true })
+    .replace(/\[/g, '\\[')
+    .replace(/^([ \t]*)(>|-#)/gm, '$1\\$2')
     .replace(/@/g, '@\u200b')
     .replace(/<(?=[@#:&!]|a:|t:)/g, '<\u200b');
 }
@@ -68,25 +76,50 @@ export function boldMatches(result: Pick<AnswerResult, 'text' | 'highlights'>): 
   return (out + escapeText(result.text.slice(at))).replace(/\*\*\*\*/g, '');
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /**
  * A link to the article that scrolls to the sentence (a text fragment, `#:~:text=start,end`), where
  * the article has a URL.
  */
 export function sentenceLink(url: string, sentence: string): string {
-  const words = sentence.split(/\s+/).filter(Boolean);
+  // encodeURIComponent throws on a lone surrogate, which a page's numeric character reference can leave.
+  const words = sentence.replace(LONE_SURROGATE, '\ufffd').split(/\s+/).filter(Boolean);
   const enc = (s: string) => encodeURIComponent(s).replace(/-/g, '%2D').replace(/,/g, '%2C');
   const fragment =
     words.length <= 8
       ? enc(words.join(' '))
       : `${enc(words.slice(0, 4).join(' '))},${enc(words.slice(-4).join(' '))}`;
-  return `${url.split('#')[0]}#:~:text=${fragment}`;
+  return `${safeUrl(url)}#:~:text=${fragment}`;
+}
+
+/**
+ * The URL as it can stand inside a Markdown link: parsed, without its fragment, and with the characters
+ * that would end the link or start a mention encoded. An article's URL comes from its front-matter or
+ * from the fetched page's own metadata, so a page could otherwise close the link and add text of its own.
+ */
+function safeUrl(url: string): string {
+  let href: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return '';
+    parsed.hash = '';
+    href = parsed.href;
+  } catch {
+    return '';
+  }
+  return href.replace(
+    /[()[\]<>@*_~`|\\ ]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 /** One source line: publisher, title, date, link. */
 export function sourceLine(source: ResultSource, sentence: string): string {
   const parts = [`**${escapeText(source.source)}**`, `*${escapeText(shorten(source.title, 120))}*`];
   if (source.published) parts.push(source.published);
-  if (source.url) parts.push(`[link](${sentenceLink(source.url, sentence)})`);
+  const link = source.url ? sentenceLink(source.url, sentence) : '';
+  if (link.startsWith('http')) parts.push(`[link](${link})`);
   return `— ${parts.join(' · ')}`;
 }
 
@@ -186,7 +219,7 @@ export function renderContext(answer: Answer, page: number, perPage: number): Me
     ];
     return {
       name: shorten(
-        `${page * perPage + i + 1}. ${r.sources[0]?.source ?? ''} — ${r.sources[0]?.title ?? ''}`,
+        `${page * perPage + i + 1}. ${escapeText(r.sources[0]?.source ?? '')} — ${escapeText(r.sources[0]?.title ?? '')}`,
         256,
       ),
       value: shorten(parts.join('\n'), LIMITS.fieldValue),

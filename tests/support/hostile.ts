@@ -136,7 +136,7 @@ export function padTo(text: string, n: number): string {
 }
 
 /** Number of fast-check runs per property: enough to find the usual suspects, small enough for CI. */
-export const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+export const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 
 /**
  * A cheap assertion for the inner loops of properties (vitest's `expect` costs ~10 µs a call, which adds
