@@ -187,13 +187,18 @@ export class PostgresStore implements SearchStore {
       hash: string;
       score: number;
       version: string;
-    }>(SEARCH_SQL, [
-      query,
-      lexemes.map(quoteLexeme),
-      lexemes.map((t) => weights.get(t) ?? 1),
-      options.limit,
-      options.articleIds ? [...options.articleIds] : null,
-    ]);
+    }>({
+      // Named: prepared once per connection, so a question skips parsing and planning.
+      name: 'newsdesk_search_passages',
+      text: SEARCH_SQL,
+      values: [
+        query,
+        lexemes.map(quoteLexeme),
+        lexemes.map((t) => weights.get(t) ?? 1),
+        options.limit,
+        options.articleIds ? [...options.articleIds] : null,
+      ],
+    });
     const seen = Number(rows[0]?.version ?? this.corpusVersion);
     if (seen > this.corpusVersion) await this.sync();
     await this.fillTermCache([...new Set(rows.map((r) => r.article_id))]);
