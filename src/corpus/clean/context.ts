@@ -29,7 +29,10 @@ export function classifyShape(shape: LineShape): LineClass {
  * Revises the classes of short and near-good lines from their context and returns, for each line,
  * whether it is kept. `classes[i]` is the class of the i-th line, in page order.
  */
-export function keepByContext(classes: readonly LineClass[]): boolean[] {
+export function keepByContext(input: readonly LineClass[]): boolean[] {
+  // A brief item (two or three short sentences and a credit line) has no line long enough to anchor
+  // it: then its sentence-shaped lines are the article.
+  const classes = input.includes('good') ? input : input.map((c) => (c === 'near' ? 'good' : c));
   const before = nearestStrong(classes, false);
   const after = nearestStrong(classes, true).reverse();
   const chainBefore = chainedToGood(classes, false);
