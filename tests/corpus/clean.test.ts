@@ -229,7 +229,8 @@ describe('cleanText', () => {
   });
 
   it('keeps a brief item of short sentences when a credit line is all the page furniture', () => {
-    const raw = 'Floods closed the main road into town on Tuesday, police said.\nResidents were told to avoid the area.\nSource: Valley Courier\n';
+    const raw =
+      'Floods closed the main road into town on Tuesday, police said.\nResidents were told to avoid the area.\nSource: Valley Courier\n';
     expect(cleanText(raw).paragraphs).toEqual([
       'Floods closed the main road into town on Tuesday, police said.',
       'Residents were told to avoid the area.',
@@ -242,7 +243,7 @@ describe('cleanText', () => {
  * corpus file starts with is the loader's business, not the cleaner's, and is cut off here.
  */
 function defaultArticle(file: string): string | undefined {
-  for (const dir of [path.join(here, '..', '..', 'index-data', 'articles'), 'path.join(here, '..', '..', '..', 'shared', 'corpus')']) {
+  for (const dir of [path.join(here, '..', '..', 'index-data', 'articles')]) {
     const p = path.join(dir, file);
     if (existsSync(p)) return readFileSync(p, 'utf8').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
   }
