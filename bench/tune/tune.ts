@@ -132,7 +132,7 @@ function hits(qs: Question[], w: Weights): { hit1: number; hit3: number } {
 }
 
 /** Coordinate ascent from `start`; `overlap` stays 1 (it sets the scale the confidence reads). */
-function fit(objective: (w: Weights) => number, start: Weights, rounds: number): Weights {
+function fitWeights(objective: (w: Weights) => number, start: Weights, rounds: number): Weights {
   let best = { ...start };
   let bestScore = objective(best);
   const steps = [-0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4];
@@ -202,6 +202,6 @@ const report = (name: string, w: Weights) => {
 };
 
 report('current', DEFAULT_WEIGHTS);
-const fitted = fit(objective, DEFAULT_WEIGHTS, Number(values.rounds));
+const fitted = fitWeights(objective, DEFAULT_WEIGHTS, Number(values.rounds));
 report('fitted', fitted);
 process.stdout.write(`${JSON.stringify(fitted)}\n`);
