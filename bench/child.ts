@@ -28,3 +28,5 @@ process.stdout.write(
     alive: peer !== undefined,
   })}\n`,
 );
+await peer.close?.();
+process.exit(0);

@@ -88,7 +88,7 @@ const num = (f: EngineFigures, key: Key) => (typeof f[key] === 'number' ? (f[key
 /** The best value among the peers (every engine but newsdesk) for one column. */
 function bestPeer(rows: EngineFigures[], column: Column): number | undefined {
   const values = rows
-    .filter((r) => r.engine !== 'newsdesk')
+    .filter((r) => !r.engine.startsWith('newsdesk'))
     .map((r) => num(r, column.key))
     .filter((v): v is number => v !== undefined && Number.isFinite(v));
   if (values.length === 0) return undefined;
@@ -127,7 +127,7 @@ export function formatReport(report: BenchReport): string {
   const out: string[] = [
     `newsdesk bench ${report.date} (${report.mode}, seed ${report.seed})`,
     `machine: ${formatMachine(report.machine)}`,
-    'figures: absolute, then ×ratio to the best peer (newsdesk excluded from "best"); lower is better except MB/s and hit@k',
+    'figures: absolute, then ×ratio to the best peer (newsdesk\'s own rows excluded from "best"); lower is better except MB/s and hit@k',
     '',
   ];
   for (const c of report.corpora) {

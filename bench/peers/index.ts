@@ -3,11 +3,13 @@ import { lunrPeer } from './lunr.js';
 import { miniSearchDefault } from './minisearch.js';
 import { newsdeskPeer } from './newsdesk.js';
 import type { PeerKind } from './peer.js';
+import { postgresPeer, postgresUnavailable } from './postgres.js';
 import { sqlitePassages, sqliteSentences, sqliteUnavailable } from './sqlite.js';
 
-/** Every engine the bench runs, newsdesk first; the rest are the peers it is compared with. */
+/** Every engine the bench runs, newsdesk's (embedded, then PostgreSQL) first; the rest are the peers it is compared with. */
 export const ENGINES: readonly PeerKind[] = [
   newsdeskPeer,
+  postgresPeer,
   sqliteSentences,
   sqlitePassages,
   flexSearchPeer,
@@ -22,6 +24,7 @@ export function engineByName(name: string): PeerKind {
 }
 
 /** Why an engine cannot run here, or undefined when it can. */
-export function unavailable(kind: PeerKind): string | undefined {
+export async function unavailable(kind: PeerKind): Promise<string | undefined> {
+  if (kind === postgresPeer) return postgresUnavailable();
   return kind.name.startsWith('sqlite') ? sqliteUnavailable() : undefined;
 }

@@ -9,6 +9,10 @@ export interface Peer {
   /** Writes what `load` reads back into `dir` (an empty folder). */
   save(dir: string): Promise<void>;
   query(question: string): number[] | Promise<number[]>;
+  /** Bytes its saved index takes when they are not the files `save` wrote (a database's size). */
+  diskBytes?(): Promise<number>;
+  /** Releases connections and handles (the PostgreSQL pool). */
+  close?(): Promise<void>;
   /** Engine-specific figures worth printing (e.g. that it refused an off-topic question). */
   refused?(question: string): Promise<boolean>;
 }
