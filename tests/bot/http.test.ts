@@ -298,3 +298,29 @@ describe('startInteractionServer', () => {
     expect((await post(body, signatureHeaders(body, endpoint.privateKey))).status).toBe(400);
   });
 });
+
+describe('HttpResponder', () => {
+  it('keeps the interaction token out of the errors it throws (they are logged)', async () => {
+    const { REST } = await import('discord.js');
+    const { HttpResponder } = await import('../../src/bot/http/responder.js');
+    const token = 'aW50ZXJhY3Rpb246secret-interaction-token';
+    const responder = new HttpResponder(
+      'command',
+      {
+        rest: new REST({ api: discord.apiUrl, version: '10', retries: 0 }),
+        applicationId: discord.applicationId,
+        token,
+      },
+      services.log,
+    );
+    responder.sent();
+    const err = await responder
+      .followUp({ embeds: [], components: [], allowedMentions: { parse: [] }, content: 'x' }, false)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(Error);
+    expect(JSON.stringify({ ...(err as object), message: (err as Error).message })).not.toContain(token);
+  });
+});

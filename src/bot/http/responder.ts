@@ -148,6 +148,14 @@ export class HttpResponder implements Responder {
     else this.#ack({ type: InteractionResponseType.DeferredMessageUpdate }, 'deferred-update');
   }
 
+  /** The error with the interaction token taken out of its URL, since errors end up in the log. */
+  #redacted(err: unknown): unknown {
+    if (err && typeof err === 'object' && 'url' in err && typeof err.url === 'string') {
+      (err as { url: string }).url = err.url.split(this.webhook.token).join('[token]');
+    }
+    return err;
+  }
+
   async #call(method: 'patch' | 'post' | 'delete', route: `/${string}`, body?: unknown): Promise<void> {
     await this.#sent;
     for (let attempt = 0; ; attempt++) {
@@ -158,7 +166,7 @@ export class HttpResponder implements Responder {
         // Discord may take in our HTTP response a moment after we sent it; a webhook call that overtakes
         // it finds no interaction yet.
         const notYet = err instanceof DiscordAPIError && NOT_YET.has(Number(err.code));
-        if (!notYet || attempt >= 3) throw err;
+        if (!notYet || attempt >= 3) throw this.#redacted(err);
         this.log.debug({ attempt, code: (err as DiscordAPIError).code }, 'webhook not ready, retrying');
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
