@@ -111,8 +111,8 @@ describe('the bot against a Discord-protocol server', () => {
 
   it('pages with "More results", shows context, and keeps 👍 / 👎 feedback', async () => {
     const { reply } = await ask('interest rate inflation bank', { results: 1 });
-    const buttons = (reply.components?.[0] as { components: { custom_id: string; label: string }[] })
-      .components;
+    const row = reply.components?.[0] as { components: { custom_id: string; label: string }[] } | undefined;
+    const buttons = row?.components ?? [];
     expect(buttons.map((b) => b.label)).toEqual(['More results', 'Context', 'Helpful', 'Not helpful']);
 
     const more = server.sendInteraction({ type: 'button', customId: buttons[0]!.custom_id, message: reply });
