@@ -110,9 +110,9 @@ export function isQuestionLike(text: string): boolean {
 }
 
 /**
- * Routes everything Discord sends the bot: slash commands, autocomplete, buttons and messages. Every
- * interaction is acknowledged first (deferred within Discord's 3 seconds); every failure goes through
- * one handler that answers with a short private message and an error id that is in the log.
+ * Routes everything the gateway delivers: interactions go to the transport-neutral InteractionHandler
+ * (the same one the HTTP interactions server uses) through discord.js; messages (mentions, DMs,
+ * listening channels), which only the gateway delivers, are answered here as replies.
  */
 export class Dispatcher {
   readonly handler: InteractionHandler;
