@@ -26,4 +26,14 @@ describe('createLogger', () => {
     expect(stderr).not.toContain('secret');
     expect(stderr).not.toContain('pw@');
   });
+
+  it('scrubs interaction tokens and bot tokens out of logged errors', () => {
+    const url =
+      'https://discord.com/api/v10/webhooks/123456789012345678/aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2Rl/messages/@original';
+    const { stderr } = runLogged(
+      `const e = new Error('Unknown Webhook'); e.url = ${JSON.stringify(url)}; e.stack += ' at ' + e.url; log.error({ err: e }, 'reply failed');`,
+    );
+    expect(stderr).toContain('webhooks/123456789012345678/[redacted]');
+    expect(stderr).not.toContain('aW50ZXJhY3Rpb246');
+  });
 });
