@@ -54,7 +54,7 @@ export function latencies(server: DiscordServer, ids: readonly string[]) {
   const answer = new Map<string, number>();
   for (const r of server.requests) {
     if (r.method !== 'PATCH' || !r.interactionId || !wanted.has(r.interactionId)) continue;
-    if (!r.path.endsWith('/messages/@original') || answer.has(r.interactionId)) continue;
+    if (!/\/messages\/(?:@|%40)original$/.test(r.path) || answer.has(r.interactionId)) continue;
     answer.set(r.interactionId, r.sinceInteractionMs ?? Number.NaN);
   }
   const ack = ids.map((id) => server.interaction(id)?.callbacks[0]?.sinceInteractionMs ?? Number.NaN);
