@@ -3,7 +3,7 @@
  * ascent on the training splits only (WikiQA train, TrecQA train), then reports the dev splits with the
  * fitted weights, so a change is judged on data it was not fitted on.
  *
- *   npx tsx bench/tune/tune.ts [--eval ../shared/eval] [--rounds 6] [--squad]
+ *   npx tsx bench/tune/tune.ts [--eval ../shared/eval] [--rounds 6] [--squad] [--pairwise]
  *
  * Features are computed once per candidate sentence (they do not depend on the weights); each trial
  * re-sorts the cached features, so a full fit takes seconds. `--squad` also reports SQuAD part 1 hit@1
@@ -31,6 +31,8 @@ interface Row {
   features: Features;
   text: string;
   label: boolean;
+  /** The tie-break rank of the text, computed once (the ranker hashes it on every comparison). */
+  hash: number;
 }
 type Question = Row[];
 
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     eval: { type: 'string', default: '../shared/eval' },
     rounds: { type: 'string', default: '6' },
     squad: { type: 'boolean', default: false },
+    pairwise: { type: 'boolean', default: false },
   },
 });
 const root = path.resolve(values.eval ?? '../shared/eval');
@@ -73,6 +76,7 @@ function selectionRows(items: SelectionItem[], counted: (l: boolean[]) => boolea
         features: s.features,
         text: s.sentence.text,
         label: item.labels[s.sentence.index] === true,
+        hash: tieBreak(s.sentence.text, ''),
       })),
     );
   }
@@ -92,6 +96,7 @@ function squadRows(articlesFile: string): Promise<{ rows: Question; even: boolea
         features: s.features,
         text: s.sentence.text,
         label: gold.some((g) => s.sentence.text.toLowerCase().includes(g)),
+        hash: tieBreak(s.sentence.text, ''),
       }));
       return { rows, even: titles.indexOf(item.title) % 2 === 0 };
     });
@@ -106,7 +111,7 @@ function order(q: Question, w: Weights): Row[] {
     for (const k of keys) s += w[k] * r.features[k];
     return { r, s };
   });
-  scored.sort((a, b) => b.s - a.s || tieBreak(a.r.text, b.r.text));
+  scored.sort((a, b) => b.s - a.s || a.r.hash - b.r.hash);
   return scored.map((x) => x.r);
 }
 
@@ -131,10 +136,71 @@ function hits(qs: Question[], w: Weights): { hit1: number; hit3: number } {
   return { hit1: h1 / (qs.length || 1), hit3: h3 / (qs.length || 1) };
 }
 
-/** Coordinate ascent from `start`; `overlap` stays 1 (it sets the scale the confidence reads). */
-function fitWeights(objective: (w: Weights) => number, start: Weights, rounds: number): Weights {
+/**
+ * RankNet-style pairwise logistic regression: for every (correct, wrong) pair of a question, the
+ * probability that the correct one scores higher is sigmoid(w · (f⁺ − f⁻)); full-batch gradient ascent
+ * on the mean log-likelihood (each question's pairs weigh 1 in all, so a question with many candidates
+ * does not dominate), a small L2 pull towards 0. Deterministic: no sampling, a fixed number of steps.
+ * Returns weights scaled so that `overlap` is 1 (the confidence reads overlap on that scale).
+ */
+function fitPairwise(
+  sets: { qs: Question[]; weight: number }[],
+  steps = 300,
+  rate = 0.5,
+  l2 = 1e-3,
+): Weights {
+  const dim = keys.length;
+  const pairs: { diff: Float64Array; weight: number }[] = [];
+  for (const { qs, weight } of sets) {
+    for (const q of qs) {
+      const pos = q.filter((r) => r.label);
+      const neg = q.filter((r) => !r.label);
+      if (pos.length === 0 || neg.length === 0) continue;
+      const each = weight / (pos.length * neg.length);
+      for (const p of pos)
+        for (const n of neg) {
+          const diff = new Float64Array(dim);
+          keys.forEach((k, i) => {
+            diff[i] = p.features[k] - n.features[k];
+          });
+          pairs.push({ diff, weight: each });
+        }
+    }
+  }
+  const total = pairs.reduce((s, p) => s + p.weight, 0) || 1;
+  const w = new Float64Array(dim);
+  keys.forEach((k, i) => {
+    w[i] = DEFAULT_WEIGHTS[k];
+  });
+  for (let step = 0; step < steps; step++) {
+    const grad = new Float64Array(dim);
+    for (const { diff, weight } of pairs) {
+      let z = 0;
+      for (let i = 0; i < dim; i++) z += w[i]! * diff[i]!;
+      const g = weight / (1 + Math.exp(z));
+      for (let i = 0; i < dim; i++) grad[i]! += g * diff[i]!;
+    }
+    for (let i = 0; i < dim; i++) w[i]! += rate * (grad[i]! / total - l2 * w[i]!);
+  }
+  const scale = w[keys.indexOf('overlap')]! || 1;
+  return Object.fromEntries(keys.map((k, i) => [k, Math.round((w[i]! / scale) * 100) / 100])) as Weights;
+}
+
+/**
+ * Coordinate ascent from `start` on `objective`; `overlap` stays 1 (it sets the scale the confidence
+ * reads). After each round the held-back objective is read, and the weights of the round that scored
+ * best there are returned (early stopping: later rounds that only fit the fitting part are dropped).
+ */
+function fitWeights(
+  objective: (w: Weights) => number,
+  heldBack: (w: Weights) => number,
+  start: Weights,
+  rounds: number,
+): Weights {
   let best = { ...start };
   let bestScore = objective(best);
+  let kept = { ...best };
+  let keptScore = heldBack(best);
   const steps = [-0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4];
   for (let round = 0; round < rounds; round++) {
     let improved = false;
@@ -150,10 +216,15 @@ function fitWeights(objective: (w: Weights) => number, start: Weights, rounds: n
         }
       }
     }
-    process.stderr.write(`round ${round + 1}: train objective ${bestScore.toFixed(4)}\n`);
+    const held = heldBack(best);
+    process.stderr.write(`round ${round + 1}: fit ${bestScore.toFixed(4)}  held back ${held.toFixed(4)}\n`);
+    if (held > keptScore + 1e-6) {
+      kept = { ...best };
+      keptScore = held;
+    }
     if (!improved) break;
   }
-  return best;
+  return kept;
 }
 
 const wikiCounted = (l: boolean[]) => l.includes(true);
@@ -172,12 +243,17 @@ const squadCheck = squadAll.filter((q) => !q.even).map((q) => q.rows);
 // WikiQA train is 2,118 questions, TrecQA train 93: average the MAPs so both kinds of question count;
 // with --squad, the open-corpus hit@1 and hit@3 of the SQuAD articles at even positions count too (the
 // odd ones are the check), as sentence selection alone never sees retrieval's passage scores.
-const objective = (w: Weights) => {
-  const selection = (meanAp(wikiTrain, w) + meanAp(trecTrain, w)) / 2;
-  if (squadFit.length === 0) return selection;
-  const h = hits(squadFit, w);
+// Every fifth question of each training split (and of the even SQuAD articles) is held back from the
+// fit and read only to stop it early.
+const part = <T>(xs: T[], held: boolean) => xs.filter((_, i) => (i % 5 === 4) === held);
+const objectiveOn = (wiki: Question[], trec: Question[], squad: Question[]) => (w: Weights) => {
+  const selection = (meanAp(wiki, w) + meanAp(trec, w)) / 2;
+  if (squad.length === 0) return selection;
+  const h = hits(squad, w);
   return (2 * selection + h.hit1 + h.hit3) / 4;
 };
+const objective = objectiveOn(part(wikiTrain, false), part(trecTrain, false), part(squadFit, false));
+const heldBack = objectiveOn(part(wikiTrain, true), part(trecTrain, true), part(squadFit, true));
 const report = (name: string, w: Weights) => {
   const figures: Record<string, number> = {
     wikiTrain: meanAp(wikiTrain, w),
@@ -193,6 +269,7 @@ const report = (name: string, w: Weights) => {
       sqFit3: fitted.hit3,
       sqChk1: check.hit1,
       sqChk3: check.hit3,
+      sqRecall: squadAll.filter((q) => q.rows.some((r) => r.label)).length / squadAll.length,
     });
   }
   const line = Object.entries(figures)
@@ -202,6 +279,14 @@ const report = (name: string, w: Weights) => {
 };
 
 report('current', DEFAULT_WEIGHTS);
-const fitted = fitWeights(objective, DEFAULT_WEIGHTS, Number(values.rounds));
+const start = values.pairwise
+  ? fitPairwise([
+      { qs: part(wikiTrain, false), weight: 1 / wikiTrain.length },
+      { qs: part(trecTrain, false), weight: 1 / trecTrain.length },
+      { qs: part(squadFit, false), weight: 1 / (squadFit.length || 1) },
+    ])
+  : DEFAULT_WEIGHTS;
+if (values.pairwise) report('pairwise', start);
+const fitted = fitWeights(objective, heldBack, start, Number(values.rounds));
 report('fitted', fitted);
 process.stdout.write(`${JSON.stringify(fitted)}\n`);

@@ -1,6 +1,7 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
-import { normalizeText } from '../text/analyzer.js';
+import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
+import { relatedTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -21,6 +22,16 @@ export interface ParsedQuestion {
   surface: Set<string>;
   /** The figures the question itself states ("Super Bowl 50", "in 1891"): a sentence repeating them gives no new one. */
   figures: Set<string>;
+  /** The question's content words as written (normalised, unstemmed) with the IDF of their stem. */
+  words: Map<string, number>;
+  /** Analyzed terms of the question's names (capitalised words after the first), with their weight. */
+  names: Map<string, number>;
+  /** Kept analyzed terms in question order (repeats dropped), for phrase matches. */
+  order: string[];
+  /** For "how many X" / "how much X": the analyzed term of X, which a sentence's figure should count. */
+  focus: string | undefined;
+  /** WordNet synonyms and derivations of the question's terms (analyzed), each to the term it stands for. */
+  related: Map<string, string>;
 }
 
 /**
@@ -50,6 +61,30 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     .sort((a, b) => b.weight - a.weight)
     .slice(0, MAX_QUERY_TERMS);
   const kept = new Map(terms.map((t) => [t.term, t.weight]));
+  const names = new Map<string, number>();
+  for (const t of read.terms) {
+    const w = kept.get(t.term);
+    if (w !== undefined && (t.weightHint ?? 1) > 1) names.set(t.term, w);
+  }
+  const tokens = tokenize(text);
+  const words = new Map<string, number>();
+  let focus: string | undefined;
+  tokens.forEach((t, i) => {
+    if (isStopWord(t.term)) {
+      if ((t.term === 'many' || t.term === 'much') && tokens[i - 1]?.term === 'how') {
+        const next = tokens[i + 1];
+        if (next && !isStopWord(next.term)) focus = stem(next.term);
+      }
+      return;
+    }
+    const w = kept.get(stem(t.term));
+    if (w !== undefined && !words.has(t.term)) words.set(t.term, w);
+  });
+  const related = new Map<string, string>();
+  for (const { term } of terms) {
+    for (const r of relatedTerms(term)) if (!kept.has(r) && !related.has(r)) related.set(r, term);
+  }
+  const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
   const bigrams: [string, string][] = [];
   for (let i = 0; i + 1 < order.length; i++) {
     const a = order[i];
@@ -65,5 +100,10 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     bigrams,
     surface: new Set(normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []),
     figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}/u.test(v))),
+    words,
+    names,
+    order: inOrder,
+    focus: focus !== undefined && kept.has(focus) ? focus : undefined,
+    related,
   };
 }

@@ -28,4 +28,21 @@ describe('rankSentences', () => {
     ]);
     expect(ranked[0]).toContain('Elaine Marsh');
   });
+
+  it('counts a question word said in another form or a synonym ("die" → "death")', () => {
+    const ranked = rank('When did the novelist die?', [
+      'The novelist visited Paris in 1950 with her editor.',
+      'The novelist’s death in 1961 shocked her readers.',
+    ]);
+    expect(ranked[0]).toContain('death');
+  });
+
+  it('prefers, for a "how many" question, the figure that counts the thing asked about', () => {
+    const ranked = rank('How many ships did the navy send to the strait?', [
+      'The collision happened at night in heavy fog.',
+      'The navy sent 12 ships to the strait after the collision.',
+      'On 14 March the navy sent ships to the strait, a spokesman said.',
+    ]);
+    expect(ranked[0]).toContain('12 ships');
+  });
 });
