@@ -111,6 +111,9 @@ const figures = {
   rssEndMB: Math.round(samples[samples.length - 1]!.rssMB),
   heapSlopeMBPer1000: perThousand('heapMB'),
   rssSlopeMBPer1000: perThousand('rssMB'),
+  /** discord.js REST queues (one per interaction token, swept only hourly by default). */
+  restHandlers: (client.rest as unknown as { handlers: Map<string, unknown> }).handlers.size,
+  restHashes: (client.rest as unknown as { hashes: Map<string, unknown> }).hashes.size,
 };
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 
