@@ -83,6 +83,8 @@ const HOW_WORDS: Record<string, AnswerType> = {
   come: 'reason',
 };
 
+/** A "what is" question with more content words than this asks about something, not for a definition. */
+const DEFINITION_TERMS = 3;
 const BE = new Set(['is', 'are', 'was', 'were', "what's", 'be']);
 const CAUSE = new Set(['cause', 'caused', 'causes', 'led', 'prompted', 'triggered', 'made']);
 
@@ -148,7 +150,14 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       const noun = TYPE_NOUNS[next];
       if (noun) return type(noun, at + 1);
       if (CAUSE.has(next)) return type('reason');
-      if (word === "what's" || (word === 'what' && BE.has(next))) return type('definition');
+      // "What is a sonnet?" asks for a definition; "What is the name of Durst's group?" or "What is
+      // Crips' gang colour?" asks for a thing, of no type this reader knows.
+      if (word === "what's" || (word === 'what' && BE.has(next))) {
+        const content = tokens.filter((t, i) => i > at && !isStopWord(t.term)).length;
+        if (content <= DEFINITION_TERMS && tokens[at + (word === 'what' ? 3 : 2)]?.term !== 'name') {
+          return type('definition');
+        }
+      }
       return type('other');
     }
   }
