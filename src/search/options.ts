@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PARSER_VERSION } from '../corpus/load.js';
 import { ANALYZER_VERSION } from '../text/analyzer.js';
 import { DEFAULT_CHUNK_OPTIONS } from './chunk.js';
 
@@ -13,11 +14,12 @@ export const FIELD_BOOST = { title: 1.5, text: 1 } as const;
 export const PASSAGE_BM25 = { k: 1.2, b: 0.5, d: 0.5 } as const;
 export const CHUNK_OPTIONS = DEFAULT_CHUNK_OPTIONS;
 
-/** A hash of the analyzer version and every index option, stored in the snapshot. */
+/** A hash of the parser and analyzer versions and every index option, stored in the snapshot. */
 export function indexOptionsHash(): string {
   const settings = {
     format: SNAPSHOT_FORMAT,
     analyzer: ANALYZER_VERSION,
+    parser: PARSER_VERSION,
     fields: INDEX_FIELDS,
     chunk: CHUNK_OPTIONS,
   };
