@@ -48,12 +48,16 @@ await runCli('ask', async ({ config, log }) => {
     }
     questions = [positionals.join(' ')];
   }
-  const { index } = await openCorpus(config, log, values.corpus ?? config.CORPUS_DIR);
+  const { index, close } = await openCorpus(config, log, values.corpus ?? config.CORPUS_DIR);
   const options = { topK, threshold: config.CONFIDENCE_THRESHOLD };
-  for (const question of questions) {
-    const answer = await answerQuestion(index.engine, question, options);
-    const json = values.json || values.batch !== undefined;
-    process.stdout.write(`${json ? JSON.stringify(answerToJson(answer)) : answerToText(answer)}\n`);
+  try {
+    for (const question of questions) {
+      const answer = await answerQuestion(index.engine, question, options);
+      const json = values.json || values.batch !== undefined;
+      process.stdout.write(`${json ? JSON.stringify(answerToJson(answer)) : answerToText(answer)}\n`);
+    }
+  } finally {
+    await close();
   }
   return 0;
 });

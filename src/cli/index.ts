@@ -35,7 +35,8 @@ await runCli('index', async ({ config, log }) => {
     return 0;
   }
   if (values.rebuild) await rm(config.SNAPSHOT_DIR, { recursive: true, force: true });
-  const { summary } = await openCorpus(config, log, values.corpus ?? config.CORPUS_DIR, progressBar());
+  const { summary, close } = await openCorpus(config, log, values.corpus ?? config.CORPUS_DIR, progressBar());
+  await close();
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
