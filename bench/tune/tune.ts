@@ -26,6 +26,7 @@ import { readSquad, readTrecQa, readWikiQa, type SelectionItem } from '../../src
 import { averagePrecision, mean } from '../../src/cli/eval/metrics.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import type { Candidate } from '../../src/search/store.js';
+import { readWikiQaTrain } from './wikiqa-train.js';
 
 interface Row {
   features: Features;
@@ -230,7 +231,7 @@ function fitWeights(
 const wikiCounted = (l: boolean[]) => l.includes(true);
 const trecCounted = (l: boolean[]) => l.includes(true) && l.includes(false);
 const wikiTrain = selectionRows(
-  await readWikiQa(file('wikiqa', 'WikiQA-train.reconstructed.tsv')),
+  await readWikiQaTrain(file('wikiqa', 'WikiQA-train.reconstructed.tsv')),
   wikiCounted,
 );
 const trecTrain = selectionRows(await readTrecQa(file('trecqa', 'train.csv')), trecCounted);
