@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { Article } from '../corpus/article.js';
+import type { Article, Sentence } from '../corpus/article.js';
 import { analyze } from '../text/analyzer.js';
 import { buildPassages, type Passage } from './chunk.js';
 import { CHUNK_OPTIONS, FIELD_BOOST, INDEX_FIELDS, PASSAGE_BM25 } from './options.js';
@@ -18,23 +18,48 @@ interface PassageDoc {
   text: string;
 }
 
+/**
+ * An article as the snapshot keeps it: its paragraphs and each sentence's paragraph and offsets, flat.
+ * The joined text and the sentence strings are rebuilt on load rather than stored three times over.
+ */
+export interface StoredArticle {
+  id: string;
+  path: string;
+  hash: string;
+  meta: Article['meta'];
+  paragraphs: string[];
+  /** [paragraph, start, end] for each sentence, in order. */
+  spans: number[];
+}
+
 /** The serialisable state of an engine, written to and read from the snapshot. */
 export interface EngineState {
-  articles: Article[];
+  articles: StoredArticle[];
   df: [string, number][];
   sentenceTermTotal: number;
   index: unknown;
 }
 
+/** Sentences' analyzed terms kept for this many articles; older ones are analyzed again on demand. */
+const TERM_CACHE_ARTICLES = 20_000;
+/** The passage query keeps this many of the question's heaviest terms ... */
+const QUERY_TERMS = 8;
+/** ... and leaves out terms found in more than this share of sentences: the ranker still counts them,
+ * but in an OR query they only make the index score a large share of all passages. */
+const QUERY_MAX_DF_SHARE = 0.05;
+
 const identity = (term: string) => term;
 const splitTerms = (text: string) => text.split(' ');
 
-/** MiniSearch options: documents go through our analyzer; queries arrive already analyzed. */
+/**
+ * MiniSearch options. Text reaches MiniSearch already analyzed (terms joined by spaces): each sentence is
+ * analyzed once, for the index and the sentence statistics alike, and questions arrive analyzed too.
+ */
 export function miniSearchOptions() {
   return {
     fields: [...INDEX_FIELDS],
     storeFields: [],
-    tokenize: (text: string) => analyze(text),
+    tokenize: splitTerms,
     processTerm: identity,
     searchOptions: {
       tokenize: splitTerms,
@@ -86,8 +111,8 @@ export class SearchEngine implements SearchStore {
     const engine = new SearchEngine(mini);
     for (const [term, count] of state.df) engine.df.set(term, count);
     engine.sentenceTermTotal = state.sentenceTermTotal;
-    for (const article of state.articles) {
-      engine.registerArticle(article);
+    for (const stored of state.articles) {
+      engine.registerArticle(expandArticle(stored));
     }
     return engine;
   }
@@ -95,7 +120,7 @@ export class SearchEngine implements SearchStore {
   /** Serialisable state for the snapshot. */
   toState(): EngineState {
     return {
-      articles: [...this.articles.values()],
+      articles: [...this.articles.values()].map(compactArticle),
       df: [...this.df],
       sentenceTermTotal: this.sentenceTermTotal,
       index: this.mini.toJSON(),
@@ -106,7 +131,18 @@ export class SearchEngine implements SearchStore {
   add(article: Article): void {
     if (this.articles.has(article.id)) this.remove(article.id);
     const passages = this.registerArticle(article);
-    this.mini.addAll(passages.map((p) => ({ id: p.id, title: article.meta.title, text: p.text })));
+    const terms = this.sentenceTerms(article.id);
+    const title = analyze(article.meta.title).join(' ');
+    this.mini.addAll(
+      passages.map((p) => ({
+        id: p.id,
+        title,
+        text: terms
+          .slice(p.first, p.last + 1)
+          .flat()
+          .join(' '),
+      })),
+    );
     for (const terms of this.sentenceTerms(article.id)) {
       this.sentenceTermTotal += terms.length;
       for (const term of new Set(terms)) this.df.set(term, (this.df.get(term) ?? 0) + 1);
@@ -154,10 +190,11 @@ export class SearchEngine implements SearchStore {
 
   /** `searchPassages` without the promise, for benchmarks and evaluation loops. */
   searchPassagesSync(terms: QueryTerm[], options: SearchOptions): Candidate[] {
-    if (terms.length === 0) return [];
-    const weights = new Map(terms.map((t) => [t.term, t.weight]));
+    const query = this.queryTerms(terms);
+    if (query.length === 0) return [];
+    const weights = new Map(query.map((t) => [t.term, t.weight]));
     const { articleIds } = options;
-    const hits = this.mini.search(terms.map((t) => t.term).join(' '), {
+    const hits = this.mini.search(query.map((t) => t.term).join(' '), {
       combineWith: 'OR',
       boostTerm: (term) => weights.get(term) ?? 1,
       ...(articleIds
@@ -171,6 +208,17 @@ export class SearchEngine implements SearchStore {
       if (candidate) out.push(candidate);
     }
     return out;
+  }
+
+  /**
+   * The terms worth a passage query: the heaviest few, without those so common that they would make
+   * the index score a large share of every passage (unless nothing rarer is left).
+   */
+  private queryTerms(terms: QueryTerm[]): QueryTerm[] {
+    const heaviest = [...terms].sort((a, b) => b.weight - a.weight).slice(0, QUERY_TERMS);
+    const limit = Math.max(50, this.sentenceCount * QUERY_MAX_DF_SHARE);
+    const rare = heaviest.filter((t) => (this.df.get(t.term) ?? 0) <= limit);
+    return rare.length >= Math.min(2, heaviest.length) ? rare : heaviest;
   }
 
   /** Every passage of an article as a candidate with score 0 (evaluation ranks all candidate sentences). */
@@ -197,7 +245,17 @@ export class SearchEngine implements SearchStore {
     if (!terms) {
       const article = this.articles.get(articleId);
       terms = article ? article.sentences.map((s) => analyze(s.text)) : [];
-      if (article) this.termCache.set(articleId, terms);
+      if (article) {
+        this.termCache.set(articleId, terms);
+        if (this.termCache.size > TERM_CACHE_ARTICLES) {
+          const oldest = this.termCache.keys().next().value;
+          if (oldest !== undefined) this.termCache.delete(oldest);
+        }
+      }
+    } else {
+      // Most recently used last, so the oldest entry is the one evicted.
+      this.termCache.delete(articleId);
+      this.termCache.set(articleId, terms);
     }
     return terms;
   }
@@ -231,4 +289,39 @@ export class SearchEngine implements SearchStore {
   get size(): { articles: number; passages: number; sentences: number } {
     return { articles: this.articles.size, passages: this.passages.size, sentences: this.sentenceCount };
   }
+}
+
+/** An article in the snapshot's compact form. */
+export function compactArticle(a: Article): StoredArticle {
+  const spans: number[] = [];
+  for (const s of a.sentences) spans.push(s.paragraph, s.start, s.end);
+  return { id: a.id, path: a.path, hash: a.hash, meta: a.meta, paragraphs: a.paragraphs, spans };
+}
+
+/** An article rebuilt from the snapshot's compact form: the same text, sentences and offsets. */
+export function expandArticle(stored: StoredArticle): Article {
+  const text = stored.paragraphs.join('\n\n');
+  const sentences: Sentence[] = [];
+  const { spans } = stored;
+  for (let i = 0; i + 2 < spans.length; i += 3) {
+    const start = spans[i + 1] ?? 0;
+    const end = spans[i + 2] ?? 0;
+    sentences.push({
+      articleId: stored.id,
+      index: sentences.length,
+      paragraph: spans[i] ?? 1,
+      start,
+      end,
+      text: text.slice(start, end),
+    });
+  }
+  return {
+    id: stored.id,
+    path: stored.path,
+    hash: stored.hash,
+    meta: stored.meta,
+    paragraphs: stored.paragraphs,
+    text,
+    sentences,
+  };
 }
