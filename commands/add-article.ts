@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { escapeText } from '../src/bot/render.js';
 import { articleFromFetched } from '../src/corpus/extract.js';
 import { fetchPage } from '../src/corpus/fetch.js';
 import { saveArticleFile } from '../src/corpus/save.js';
@@ -57,8 +58,8 @@ export const addArticle: Command = {
       saved.existed ? 'info' : 'success',
       saved.existed ? 'Already in the corpus' : 'Article added',
       [
-        `**${article.meta.title}** — ${article.meta.source}${article.meta.published ? `, ${article.meta.published}` : ''}`,
-        `First sentence: ${article.sentences[0]?.text ?? '(none)'}`,
+        `**${escapeText(article.meta.title)}** — ${escapeText(article.meta.source)}${article.meta.published ? `, ${escapeText(article.meta.published)}` : ''}`,
+        `First sentence: ${escapeText(article.sentences[0]?.text ?? '(none)')}`,
         `${article.sentences.length} sentences indexed as \`${article.id}\`.`,
       ],
     );

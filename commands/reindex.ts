@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { escapeText } from '../src/bot/render.js';
 import type { RefreshSummary } from '../src/search/refresh.js';
 import { type Command, notice, type View } from './types.js';
 
@@ -16,7 +17,7 @@ export function summaryView(title: string, s: RefreshSummary): View {
     `Added ${s.added.length}${list(s.added)}, changed ${s.changed.length}${list(s.changed)}, removed ${s.removed.length}${list(s.removed)}.`,
     `Now ${s.articles} articles, ${s.sentences} sentences, in ${s.seconds.toFixed(2)} s.`,
   ];
-  for (const p of s.problems.slice(0, 5)) lines.push(`Skipped: ${p.message}`);
+  for (const p of s.problems.slice(0, 5)) lines.push(`Skipped: ${escapeText(p.message)}`);
   if (s.problems.length > 5) lines.push(`… and ${s.problems.length - 5} more skipped files.`);
   return notice(s.problems.length ? 'warning' : 'success', title, lines);
 }

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { escapeText } from '../src/bot/render.js';
 import { removeArticleFile } from '../src/corpus/save.js';
 import { sourceChoices } from './sources-option.js';
 import { type Command, notice } from './types.js';
@@ -27,7 +28,7 @@ export const removeArticle: Command = {
     const summary = await services.index.refresh();
     request.log.info({ articleId: id, removed: summary.removed }, 'article removed');
     return notice('success', 'Article removed', [
-      `**${article.meta.title}** — ${article.meta.source}`,
+      `**${escapeText(article.meta.title)}** — ${escapeText(article.meta.source)}`,
       `${summary.articles} articles remain.`,
     ]);
   },

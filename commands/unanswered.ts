@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { escapeText } from '../src/bot/render.js';
 import { type Command, notice } from './types.js';
 
 const data = new SlashCommandBuilder()
@@ -18,7 +19,7 @@ export const unanswered: Command = {
     return notice(
       'info',
       'Unanswered questions',
-      list.map((q) => `${q.count}× ${q.question} (last ${q.lastAsked.slice(0, 10)})`),
+      list.map((q) => `${q.count}× ${escapeText(q.question)} (last ${q.lastAsked.slice(0, 10)})`),
     );
   },
 };

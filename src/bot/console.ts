@@ -8,7 +8,7 @@ import { pageOf } from './render.js';
 export function viewToText(view: View): string {
   switch (view.kind) {
     case 'notice':
-      return [view.title, ...view.lines.map((l) => `  ${l.replace(/\*\*|`/g, '')}`)].join('\n');
+      return [view.title, ...view.lines.map((l) => `  ${plainText(l)}`)].join('\n');
     case 'sources': {
       const shown = view.articles.slice(view.page * view.perPage, (view.page + 1) * view.perPage);
       const lines = shown.map(
@@ -137,4 +137,12 @@ export async function runConsole(
 function splitCommand(text: string): [string, string] {
   const space = text.search(/\s/);
   return space < 0 ? [text, ''] : [text.slice(0, space), text.slice(space + 1).trim()];
+}
+
+/** A notice line as plain text: Discord's bold and code marks dropped, escapes undone, mention guards removed. */
+function plainText(line: string): string {
+  return line
+    .replace(/\*\*|`/g, '')
+    .replace(/\\([\\*_~`|>#[\]()<:-])/g, '$1')
+    .replace(/\u200b/g, '');
 }
