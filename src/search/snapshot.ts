@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine.js';
@@ -19,6 +19,7 @@ export async function writeSnapshot(
   state: EngineState,
 ): Promise<{ path: string; bytes: number }> {
   await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
   const body = Buffer.from(JSON.stringify(state), 'utf8');
   const digest = createHash('sha256').update(body).digest('hex');
   const header = Buffer.from(
@@ -89,5 +90,24 @@ export async function readSnapshot(dir: string): Promise<EngineState | undefined
     return JSON.parse(body.toString('utf8')) as EngineState;
   } catch (err) {
     throw new AppError('SNAPSHOT_CORRUPT', { detail: 'the body is not valid JSON' }, { cause: err });
+  }
+}
+
+/** Temporary files left by writers that were killed mid-write (their process is gone) are removed. */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const pattern = new RegExp(`^${SNAPSHOT_FILE.replace('.', '\\.')}\\.(\\d+)\\.\\d+\\.tmp$`);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await rm(path.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
