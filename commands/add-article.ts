@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { escapeText } from '../src/bot/render.js';
 import { articleFromFetched } from '../src/corpus/extract.js';
@@ -15,6 +16,15 @@ const data = new SlashCommandBuilder()
   .addAttachmentOption((o) => o.setName('file').setDescription('An article file: .txt, .md or .html'))
   .toJSON();
 
+/** What an attachment is, by its file name, when the file host only says `application/octet-stream`. */
+const FILE_TYPES: Record<string, string> = {
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.markdown': 'text/markdown; charset=utf-8',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+};
+
 export const addArticle: Command = {
   data,
   moderatorOnly: true,
@@ -29,10 +39,20 @@ export const addArticle: Command = {
       ]);
     }
     const { config } = services;
+    let typeHint: string | undefined;
+    if (typeof file === 'object') {
+      typeHint = FILE_TYPES[path.extname(file.name).toLowerCase()];
+      if (!typeHint) {
+        return notice('warning', 'Not an article file', [
+          `${escapeText(file.name)} is not a .txt, .md or .html file.`,
+        ]);
+      }
+    }
     const page = await fetchPage(target, {
       timeoutMs: config.FETCH_TIMEOUT_MS,
       maxBytes: Math.min(config.FETCH_MAX_BYTES, config.MAX_ARTICLE_BYTES),
       allowPrivate: config.FETCH_ALLOW_PRIVATE,
+      typeHint,
     });
     const extracted = articleFromFetched(page);
     if (typeof file === 'object') {

@@ -32,6 +32,12 @@ export interface FetchOptions {
   blockList?: BlockList;
   /** Host name resolver; default `dns.lookup` with `all: true`. Lets tests resolve made-up names. */
   resolve?: (hostname: string) => Promise<LookupAddress[]>;
+  /**
+   * The type to assume when the server names none or only `application/octet-stream` (a Discord
+   * attachment whose file name says what it is); must be one of `ACCEPTED_TYPES`. The body is still
+   * refused if it holds NUL bytes.
+   */
+  typeHint?: string;
 }
 
 /** A fetched page: the URL it was finally read from, its declared type and its decoded body. */
@@ -271,7 +277,7 @@ export async function fetchPage(raw: string, options: FetchOptions): Promise<Fet
           detail: `${url.href} answered ${status}${text}`,
         });
       }
-      const contentType = checkContentType(res, url);
+      const contentType = checkContentType(res, url, options.typeHint);
       const bytes = await readBody(res, url, options.maxBytes);
       // Binary data under a text type (an image served as text/html, a PDF behind a misconfigured CDN)
       // would reach the cleaner as garbage; NUL bytes never occur in HTML or text in UTF-8 or Latin-1.
@@ -374,10 +380,12 @@ function mediaType(contentType: string): string {
 }
 
 /** The Content-Type header, once it names a type newsdesk reads; refuses anything else before the body. */
-function checkContentType(res: IncomingMessage, url: URL): string {
+function checkContentType(res: IncomingMessage, url: URL, typeHint?: string): string {
   const contentType = (res.headers['content-type'] ?? '').trim();
   const type = mediaType(contentType);
   if ((ACCEPTED_TYPES as readonly string[]).includes(type)) return contentType;
+  const hinted = typeHint && (ACCEPTED_TYPES as readonly string[]).includes(mediaType(typeHint));
+  if (hinted && (type === '' || type === 'application/octet-stream')) return typeHint;
   res.destroy();
   throw new AppError('FETCH_BAD_TYPE', {
     url: url.href,

@@ -173,6 +173,41 @@ describe('the bot against a Discord-protocol server', () => {
     expect(embed?.description).toContain('Island Post');
   });
 
+  it('adds an attached article file even when the file host calls it application/octet-stream', async () => {
+    const content = [
+      '---',
+      'title: Library opens on Sundays',
+      'source: Millbrook Gazette',
+      '---',
+      'Millbrook library will open on Sundays from April, the town council said on Wednesday.',
+      'The extra hours will cost £18,000 a year and are funded by a local trust.',
+    ].join('\n');
+    const { id } = server.sendInteraction({
+      type: 'command',
+      name: 'add-article',
+      options: { file: { filename: 'library-sundays.md', content, contentType: 'application/octet-stream' } },
+      permissions: MODERATOR,
+    });
+    const reply = await server.waitForInteractionResponse(id, { timeoutMs: 8000 });
+    expect(reply.embeds?.[0]?.title).toBe('Article added');
+    expect(reply.embeds?.[0]?.description).toContain('Millbrook Gazette');
+
+    const image = server.sendInteraction({
+      type: 'command',
+      name: 'add-article',
+      options: {
+        file: {
+          filename: 'photo.png',
+          content: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+          contentType: 'image/png',
+        },
+      },
+      permissions: MODERATOR,
+    });
+    const refused = await server.waitForInteractionResponse(image.id, { timeoutMs: 8000 });
+    expect(refused.embeds?.[0]?.description).toContain('not a .txt, .md or .html file');
+  });
+
   it('answers a bad URL with a short private message and an error id', async () => {
     const { id } = server.sendInteraction({
       type: 'command',
