@@ -81,7 +81,7 @@ export async function readWikiQa(file: string): Promise<SelectionItem[]> {
   return [...groups].map(([id, g]) => ({
     questionId: id,
     question: g.question,
-    article: articleOfSentences(articleIdFromPath(`wikiqa-${id}`), g.title || g.question, g.texts),
+    article: articleOfSentences(articleIdFromPath(`wikiqa-${id}`), g.title, g.texts),
     labels: g.labels,
   }));
 }
