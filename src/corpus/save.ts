@@ -222,8 +222,8 @@ async function writeNew(dir: string, file: string, bytes: Buffer): Promise<boole
   }
 }
 
-/** Makes the new directory entry durable; some platforms cannot fsync a folder, which is not an error. */
-async function syncDir(dir: string): Promise<void> {
+/** Makes a folder's new entries durable; some platforms cannot fsync a folder, which is not an error. */
+export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

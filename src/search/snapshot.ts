@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from '../corpus/save.js';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine.js';
 import { indexOptionsHash, SNAPSHOT_FORMAT } from './options.js';
@@ -41,21 +42,8 @@ export async function writeSnapshot(
     await rm(temp, { force: true });
     throw err;
   }
-  await syncFolder(dir);
+  await syncDir(dir);
   return { path: target, bytes: header.length + body.length };
-}
-
-async function syncFolder(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on a folder; the rename is still atomic there.
-  }
 }
 
 /**
