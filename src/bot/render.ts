@@ -4,7 +4,6 @@ import {
   type APIEmbed,
   ButtonStyle,
   ComponentType,
-  escapeMarkdown,
 } from 'discord.js';
 import type { View } from '../../commands/types.js';
 import type { Answer, AnswerResult, ResultSource } from '../answer/types.js';
@@ -49,19 +48,37 @@ export function shorten(text: string, max: number): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** A URL as Discord links it (after white space, up to the next); glued to text, it is escaped like text. */
+const URL_PATTERN = /(?<=^|\s)https?:\/\/\S+/g;
+
 /**
- * Escapes Discord Markdown and neutralises mentions in text we quote, so it renders as written: inline
- * marks, and also what discord.js leaves alone by default — masked links (`[Read more](https://…)` in a
- * fetched page would show as a link to anywhere), headings, lists, block quotes and `-#` subtext.
+ * Escapes Discord Markdown and neutralises mentions in text we quote, so it renders as written: every
+ * inline mark (`* _ ~ \` |`), brackets (a masked link `[Read more](https://…)` in a fetched page would
+ * show as a link to anywhere), and headings, lists, block quotes and `-#` subtext at a line's start.
+ * URLs are left whole, so they stay links (Discord formats nothing inside a URL). discord.js's own
+ * `escapeMarkdown` is not used: it leaves some marks unescaped after other syntax (`<a:x:1>__x__`).
+ *
+ * @example escapeText('**Rates** @everyone') === '\\*\\*Rates\\*\\* @\u200beveryone'
  */
 export function escapeText(text: string): string {
-  // discord.js's `maskedLink` escape misses a link right after other text ("…org>[x](…)"): every "[" is
-  // escaped here instead (after escapeMarkdown, which has already doubled any backslash of the text).
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true })
-    .replace(/\[/g, '\\[')
-    .replace(/^([ \t]*)(>|-#)/gm, '$1\\$2')
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    out += escapePlain(text.slice(last, match.index));
+    out += match[0];
+    last = match.index + match[0].length;
+  }
+  // Mentions are neutralised everywhere, inside URLs too: a link may break, a ping may not happen.
+  return (out + escapePlain(text.slice(last)))
     .replace(/@/g, '@\u200b')
-    .replace(/<(?=[@#:&!]|a:|t:)/g, '<\u200b');
+    .replace(/<(?=[@#:&!/]|a:|t:)/g, '<\u200b');
+}
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    .replace(/^([ \t]*)(#{1,3} |-# |> |>>> |- |\+ )/gm, '$1\\$2')
+    .replace(/^([ \t]*\d+)\. /gm, '$1\\. ');
 }
 
 /** The sentence with its matched words in bold, escaped. */

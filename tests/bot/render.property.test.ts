@@ -136,6 +136,13 @@ describe('escapeText', () => {
         i++;
         continue;
       }
+      // Discord links a URL up to the next space, so "*" or "_" inside it formats nothing (and
+      // escapeMarkdown leaves URLs whole so the link keeps working).
+      const url = /^https?:\/\/\S+/.exec(s.slice(i));
+      if (url && (i === 0 || /\s/.test(s[i - 1]!))) {
+        i += url[0].length - 1;
+        continue;
+      }
       // Single "|" and "~" format nothing: spoilers and strike-through take two.
       if ('*_`'.includes(c) || ('|~'.includes(c) && s[i + 1] === c)) return `${c} at ${i}`;
       if (c === '[' && /^\[[^\]]*\]\(/.test(s.slice(i))) return `masked link at ${i}`;

@@ -21,6 +21,8 @@ export interface PgCluster {
   port: number;
   /** A new, empty database; returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Restarts the server (fast shutdown: open connections are cut), as an operator or a crash would. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startCluster(): Promise<PgCluster> {
       '--no-instructions',
     ]);
     let port = 0;
+    let serverOptions = '';
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
       const options = [
@@ -125,6 +128,7 @@ export async function startCluster(): Promise<PgCluster> {
         '-c full_page_writes=off',
         '-c max_connections=60',
       ].join(' ');
+      serverOptions = options;
       try {
         await exec('pg_ctl', [
           'start',
@@ -158,6 +162,22 @@ export async function startCluster(): Promise<PgCluster> {
           await client.end();
         }
         return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+      },
+      async restart() {
+        await exec('pg_ctl', [
+          'restart',
+          '-D',
+          data,
+          '-m',
+          'fast',
+          '-w',
+          '-t',
+          '30',
+          '-l',
+          path.join(root, 'server.log'),
+          '-o',
+          serverOptions,
+        ]);
       },
       async stop() {
         if (stopped) return;
