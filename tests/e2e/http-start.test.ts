@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/bot/deploy.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_ARTICLES, tempCorpus } from '../support/corpus.js';
@@ -14,20 +14,11 @@ import {
   startDiscordServer,
 } from '../support/discord-server.js';
 import { postgresSkipReason, startCluster } from '../support/postgres.js';
+import { processScope } from '../support/processes.js';
 
 const MODERATOR = String(Permission.ManageGuild | Permission.ViewChannel | Permission.SendMessages);
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { children, cleanups } = processScope();
 
 /** `npm start` (src/main.ts under tsx) in a clean environment; resolves with its endpoint once listening. */
 async function startWorker(env: Record<string, string>) {

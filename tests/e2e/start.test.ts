@@ -1,22 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/bot/deploy.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_ARTICLES, tempCorpus } from '../support/corpus.js';
 import { startDiscordServer } from '../support/discord-server.js';
+import { processScope } from '../support/processes.js';
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }
-  for (const c of cleanups.splice(0)) await c();
-});
+const { children, cleanups } = processScope();
 
 /** `npm start` as a user runs it (src/main.ts under tsx), in a clean environment of our choosing. */
 function start(env: Record<string, string>): ChildProcess {
