@@ -39,9 +39,9 @@ import {
   tieBreak,
 } from '../../src/answer/rank.js';
 import { readSquad, readTrecQa, readWikiQa, type SelectionItem } from '../../src/cli/eval/datasets.js';
+import { rankItemSentences } from '../../src/cli/eval/evaluate.js';
 import { averagePrecision, mean } from '../../src/cli/eval/metrics.js';
 import { SearchEngine } from '../../src/search/engine.js';
-import type { Candidate } from '../../src/search/store.js';
 import { inputNames, modelInput, type RankerModel, treeScore } from './ranker-model.js';
 import { readWikiQaTrain } from './wikiqa-train.js';
 
@@ -117,15 +117,7 @@ function selectionRows(items: SelectionItem[], counted: (l: boolean[]) => boolea
   for (const item of items) {
     if (!counted(item.labels)) continue;
     const parsed = parseQuestion(item.question, engine.stats());
-    const scores = new Map(
-      engine
-        .searchPassagesSync(parsed.terms, { limit: 10_000, articleIds: new Set([item.article.id]) })
-        .map((c) => [c.passageId, c.score]),
-    );
-    const candidates: Candidate[] = engine
-      .allPassages(item.article.id)
-      .map((c) => ({ ...c, score: scores.get(c.passageId) ?? 0 }));
-    const ranked = rankSentences(parsed, candidates, engine);
+    const ranked = rankItemSentences(engine, item);
     out.push(toQuestion(parsed, ranked, (s) => item.labels[s.sentence.index] === true));
   }
   return out;

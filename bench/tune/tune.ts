@@ -23,9 +23,9 @@ import {
   type Weights,
 } from '../../src/answer/rank.js';
 import { readSquad, readTrecQa, readWikiQa, type SelectionItem } from '../../src/cli/eval/datasets.js';
+import { rankItemSentences } from '../../src/cli/eval/evaluate.js';
 import { averagePrecision, mean } from '../../src/cli/eval/metrics.js';
 import { SearchEngine } from '../../src/search/engine.js';
-import type { Candidate } from '../../src/search/store.js';
 import { readWikiQaTrain } from './wikiqa-train.js';
 
 interface Row {
@@ -63,17 +63,8 @@ function selectionRows(items: SelectionItem[], counted: (l: boolean[]) => boolea
   const out: Question[] = [];
   for (const item of items) {
     if (!counted(item.labels)) continue;
-    const parsed = parseQuestion(item.question, engine.stats());
-    const scores = new Map(
-      engine
-        .searchPassagesSync(parsed.terms, { limit: 10_000, articleIds: new Set([item.article.id]) })
-        .map((c) => [c.passageId, c.score]),
-    );
-    const candidates: Candidate[] = engine
-      .allPassages(item.article.id)
-      .map((c) => ({ ...c, score: scores.get(c.passageId) ?? 0 }));
     out.push(
-      rankSentences(parsed, candidates, engine).map((s) => ({
+      rankItemSentences(engine, item).map((s) => ({
         features: s.features,
         text: s.sentence.text,
         label: item.labels[s.sentence.index] === true,

@@ -1,6 +1,12 @@
 import { answerQuestion } from '../../answer/answer.js';
 import { parseQuestion } from '../../answer/question.js';
-import { DEFAULT_WEIGHTS, rankSentences, tieBreak, type Weights } from '../../answer/rank.js';
+import {
+  DEFAULT_WEIGHTS,
+  rankSentences,
+  type ScoredSentence,
+  tieBreak,
+  type Weights,
+} from '../../answer/rank.js';
 import type { Article } from '../../corpus/article.js';
 import { SearchEngine } from '../../search/engine.js';
 import type { Candidate } from '../../search/store.js';
@@ -36,19 +42,30 @@ export function evaluateSelection(
   return { questions: aps.length, map: mean(aps), mrr: mean(rrs) };
 }
 
-/** The candidate sentence indexes of an item, best first; unmatched ones last, in hash order. */
-export function rankItem(engine: SearchEngine, item: SelectionItem, weights: Weights): number[] {
+/**
+ * An item's candidate sentences ranked by the scorer that answers questions: every passage of the item's
+ * article is a candidate, with the index's score where the passage matched and 0 elsewhere.
+ */
+export function rankItemSentences(
+  engine: SearchEngine,
+  item: SelectionItem,
+  weights: Weights = DEFAULT_WEIGHTS,
+): ScoredSentence[] {
   const parsed = parseQuestion(item.question, engine.stats());
-  const ids = new Set([item.article.id]);
   const scores = new Map(
     engine
-      .searchPassagesSync(parsed.terms, { limit: 10_000, articleIds: ids })
+      .searchPassagesSync(parsed.terms, { limit: 10_000, articleIds: new Set([item.article.id]) })
       .map((c) => [c.passageId, c.score]),
   );
   const candidates: Candidate[] = engine
     .allPassages(item.article.id)
     .map((c) => ({ ...c, score: scores.get(c.passageId) ?? 0 }));
-  const ranked = rankSentences(parsed, candidates, engine, weights).map((s) => s.sentence.index);
+  return rankSentences(parsed, candidates, engine, weights);
+}
+
+/** The candidate sentence indexes of an item, best first; unmatched ones last, in hash order. */
+export function rankItem(engine: SearchEngine, item: SelectionItem, weights: Weights): number[] {
+  const ranked = rankItemSentences(engine, item, weights).map((s) => s.sentence.index);
   const seen = new Set(ranked);
   const rest = item.article.sentences
     .filter((s) => !seen.has(s.index))
