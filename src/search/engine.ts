@@ -3,13 +3,15 @@ import type { Article, Sentence } from '../corpus/article.js';
 import { analyze } from '../text/analyzer.js';
 import { buildPassages, type Passage } from './chunk.js';
 import { CHUNK_OPTIONS, FIELD_BOOST, INDEX_FIELDS, PASSAGE_BM25 } from './options.js';
-import type {
-  ArticleSummary,
-  Candidate,
-  CorpusStats,
-  QueryTerm,
-  SearchOptions,
-  SearchStore,
+import {
+  type ArticleSummary,
+  articleSummary,
+  type Candidate,
+  type CorpusStats,
+  corpusStats,
+  type QueryTerm,
+  type SearchOptions,
+  type SearchStore,
 } from './store.js';
 
 interface PassageDoc {
@@ -261,20 +263,11 @@ export class SearchEngine implements SearchStore {
   }
 
   stats(): CorpusStats {
-    const df = this.df;
-    return {
-      sentenceCount: this.sentenceCount,
-      avgSentenceTerms: this.sentenceCount ? this.sentenceTermTotal / this.sentenceCount : 0,
-      df: (term) => df.get(term) ?? 0,
-    };
+    return corpusStats(this.df, this.sentenceCount, this.sentenceTermTotal);
   }
 
   listArticles(): ArticleSummary[] {
-    return [...this.articles.values()].map((a) => ({
-      id: a.id,
-      meta: a.meta,
-      sentenceCount: a.sentences.length,
-    }));
+    return [...this.articles.values()].map(articleSummary);
   }
 
   getArticle(id: string): Article | undefined {

@@ -15,14 +15,16 @@ import {
   type RefreshSummary,
   scanCorpus,
 } from './scan.js';
-import type {
-  ArticleSummary,
-  Candidate,
-  CorpusStats,
-  LiveStore,
-  QueryTerm,
-  SearchOptions,
-  SearchStore,
+import {
+  type ArticleSummary,
+  articleSummary,
+  type Candidate,
+  type CorpusStats,
+  corpusStats,
+  type LiveStore,
+  type QueryTerm,
+  type SearchOptions,
+  type SearchStore,
 } from './store.js';
 
 /** The channel a committed refresh notifies, with the new corpus version as payload. */
@@ -235,21 +237,11 @@ export class PostgresStore implements SearchStore {
   }
 
   stats(): CorpusStats {
-    const df = this.df;
-    const { sentences, termTotal } = this.counts;
-    return {
-      sentenceCount: sentences,
-      avgSentenceTerms: sentences ? termTotal / sentences : 0,
-      df: (term) => df.get(term) ?? 0,
-    };
+    return corpusStats(this.df, this.counts.sentences, this.counts.termTotal);
   }
 
   listArticles(): ArticleSummary[] {
-    return [...this.articles.values()].map((a) => ({
-      id: a.id,
-      meta: a.meta,
-      sentenceCount: a.sentences.length,
-    }));
+    return [...this.articles.values()].map(articleSummary);
   }
 
   getArticle(id: string): Article | undefined {

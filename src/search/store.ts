@@ -67,3 +67,21 @@ export interface LiveStore {
   readonly engine: SearchStore;
   refresh(): Promise<RefreshSummary>;
 }
+
+/** Corpus statistics over a document-frequency map and sentence counts (both stores keep these). */
+export function corpusStats(
+  df: ReadonlyMap<string, number>,
+  sentenceCount: number,
+  termTotal: number,
+): CorpusStats {
+  return {
+    sentenceCount,
+    avgSentenceTerms: sentenceCount ? termTotal / sentenceCount : 0,
+    df: (term) => df.get(term) ?? 0,
+  };
+}
+
+/** What `listArticles` shows of an article. */
+export function articleSummary(a: Article): ArticleSummary {
+  return { id: a.id, meta: a.meta, sentenceCount: a.sentences.length };
+}
