@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findCommand } from '../commands/index.js';
 import type { CommandRequest, Services, View } from '../commands/types.js';
 import { StateStore } from '../src/bot/state.js';
@@ -11,18 +11,16 @@ import { LiveIndex } from '../src/search/refresh.js';
 import { openServices } from '../src/services.js';
 import { tempCorpus } from './support/corpus.js';
 import { type PgCluster, postgresSkipReason, startCluster } from './support/postgres.js';
+import { cleanupScope } from './support/processes.js';
 
 let cluster: PgCluster | undefined;
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups = cleanupScope();
 
 beforeAll(async () => {
   if (!postgresSkipReason) cluster = await startCluster();
 });
 afterAll(async () => {
   await cluster?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function open(env: Record<string, string>, corpus?: Awaited<ReturnType<typeof tempCorpus>>) {

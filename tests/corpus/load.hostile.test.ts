@@ -2,16 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { articleIdFromPath, loadArticles, parseArticle, readArticleBytes } from '../../src/corpus/load.js';
 import { isAppError } from '../../src/errors.js';
 import { tempCorpus } from '../support/corpus.js';
 import { check, hostileText, RUNS } from '../support/hostile.js';
+import { cleanupScope } from '../support/processes.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const cleanups = cleanupScope();
 
 async function corpus() {
   const c = await tempCorpus();

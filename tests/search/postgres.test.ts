@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { parseQuestion } from '../../src/answer/question.js';
 import { loadArticles } from '../../src/corpus/load.js';
@@ -16,20 +16,18 @@ import {
 } from '../../src/search/postgres.js';
 import { DEFAULT_ARTICLES, FIXTURE_ARTICLES, tempCorpus } from '../support/corpus.js';
 import { type PgCluster, postgresSkipReason, startCluster } from '../support/postgres.js';
+import { cleanupScope } from '../support/processes.js';
 
 if (postgresSkipReason) console.warn(`PostgreSQL store tests skipped: ${postgresSkipReason}`);
 
 let cluster: PgCluster;
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups = cleanupScope();
 
 beforeAll(async () => {
   if (!postgresSkipReason) cluster = await startCluster();
 });
 afterAll(async () => {
   await cluster?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** A store over a new database, refreshed from `corpusDir` (closed after the test). */

@@ -1,14 +1,12 @@
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { LiveIndex, openIndex, refreshIndex } from '../../src/search/refresh.js';
 import { tempCorpus } from '../support/corpus.js';
+import { cleanupScope } from '../support/processes.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const cleanups = cleanupScope();
 
 async function corpus() {
   const c = await tempCorpus();

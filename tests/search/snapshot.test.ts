@@ -1,17 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { isAppError } from '../../src/errors.js';
 import { openIndex } from '../../src/search/refresh.js';
 import { readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../../src/search/snapshot.js';
 import { tempCorpus } from '../support/corpus.js';
+import { cleanupScope } from '../support/processes.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const cleanups = cleanupScope();
 
 async function corpus() {
   const c = await tempCorpus();
