@@ -45,10 +45,10 @@ export const ask: Command = {
         true,
       );
     }
-    const articles = services.index.engine.listArticles();
     let articleIds: Set<string> | undefined;
     if (typeof request.options.source === 'string' && request.options.source.trim()) {
-      articleIds = resolveSource(articles, request.options.source);
+      // Only a question limited to a source pays for listing the corpus.
+      articleIds = resolveSource(services.index.engine.listArticles(), request.options.source);
       if (articleIds.size === 0) {
         return notice('warning', 'No such source', [
           'Pick a publisher or an article from the list, or leave `source` empty.',
