@@ -5,6 +5,8 @@
  *
  * Add `node --cpu-prof` (NODE_OPTIONS) for a profile to open in Chrome DevTools.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,8 +14,9 @@ import { CANDIDATE_PASSAGES } from '../src/answer/answer.js';
 import { parseQuestion } from '../src/answer/question.js';
 import { DEFAULT_WEIGHTS, rankSentences } from '../src/answer/rank.js';
 import { buildPassages } from '../src/search/chunk.js';
-import { SearchEngine } from '../src/search/engine.js';
+import { type EngineState, SearchEngine } from '../src/search/engine.js';
 import { CHUNK_OPTIONS } from '../src/search/options.js';
+import { readSnapshot, writeSnapshot } from '../src/search/snapshot.js';
 import { analyze } from '../src/text/analyzer.js';
 import { loadBbc, loadSynthetic } from './corpora.js';
 import { collectGarbage, quantile } from './measure.js';
@@ -33,6 +36,15 @@ const mb = () => {
 const step = <T>(label: string, fn: () => T): T => {
   const t = performance.now();
   const value = fn();
+  process.stdout.write(
+    `${label.padEnd(44)} ${((performance.now() - t) / 1000).toFixed(2).padStart(7)} s   ${mb()}\n`,
+  );
+  return value;
+};
+
+const stepAsync = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+  const t = performance.now();
+  const value = await fn();
   process.stdout.write(
     `${label.padEnd(44)} ${((performance.now() - t) / 1000).toFixed(2).padStart(7)} s   ${mb()}\n`,
   );
@@ -62,11 +74,10 @@ step(`analyze every title once per passage`, () => {
 });
 const engine = step('SearchEngine.fromArticles', () => SearchEngine.fromArticles(articles));
 const state = step('engine.toState()', () => engine.toState());
-const json = step('JSON.stringify(state)', () => JSON.stringify(state));
-process.stdout.write(
-  `  snapshot body ${(json.length / 2 ** 20).toFixed(1)} MB: index ${(JSON.stringify(state.index).length / 2 ** 20).toFixed(1)} MB, articles ${(JSON.stringify(state.articles).length / 2 ** 20).toFixed(1)} MB, df ${(JSON.stringify(state.df).length / 2 ** 20).toFixed(1)} MB\n`,
-);
-const parsed = step('JSON.parse(snapshot body)', () => JSON.parse(json));
+const dir = await mkdtemp(path.join(os.tmpdir(), 'newsdesk-profile-'));
+const written = await stepAsync('writeSnapshot', () => writeSnapshot(dir, state));
+process.stdout.write(`  snapshot ${(written.bytes / 2 ** 20).toFixed(1)} MB\n`);
+const parsed = await stepAsync('readSnapshot', async () => (await readSnapshot(dir)) as EngineState);
 const loaded = step('SearchEngine.fromState', () => SearchEngine.fromState(parsed));
 
 const questions = makeQuestions(articles, 300, 20261123).map((q) => q.text);
@@ -100,3 +111,4 @@ for (const [round, engineUsed] of [
 process.stdout.write(
   `after answering: ${mb()}; candidates per question ${(candidatesSeen / questions.length / 2).toFixed(0)}\n`,
 );
+await rm(dir, { recursive: true, force: true });

@@ -1,100 +1,82 @@
-import MiniSearch from 'minisearch';
-import type { Article, Sentence } from '../corpus/article.js';
+import type { Article, ArticleMeta, Sentence } from '../corpus/article.js';
 import { analyze } from '../text/analyzer.js';
-import { buildPassages, type Passage } from './chunk.js';
-import { CHUNK_OPTIONS, FIELD_BOOST, INDEX_FIELDS, PASSAGE_BM25 } from './options.js';
-import {
-  type ArticleSummary,
-  articleSummary,
-  type Candidate,
-  type CorpusStats,
-  corpusStats,
-  type QueryTerm,
-  type SearchOptions,
-  type SearchStore,
+import { buildPassages } from './chunk.js';
+import { CHUNK_OPTIONS } from './options.js';
+import { type PackableArticle, type PackedIndex, packIndex, searchPacked } from './packed.js';
+import type { SnapshotArray } from './snapshot.js';
+import type {
+  ArticleSummary,
+  Candidate,
+  CorpusStats,
+  QueryTerm,
+  SearchOptions,
+  SearchStore,
 } from './store.js';
-
-interface PassageDoc {
-  id: string;
-  title: string;
-  text: string;
-}
-
-/**
- * An article as the snapshot keeps it: its paragraphs and each sentence's paragraph and offsets, flat.
- * The joined text and the sentence strings are rebuilt on load rather than stored three times over.
- */
-export interface StoredArticle {
-  id: string;
-  path: string;
-  hash: string;
-  meta: Article['meta'];
-  paragraphs: string[];
-  /** [paragraph, start, end] for each sentence, in order. */
-  spans: number[];
-}
 
 /** The serialisable state of an engine, written to and read from the snapshot. */
 export interface EngineState {
-  articles: StoredArticle[];
-  df: [string, number][];
+  articles: { id: string; path: string; hash: string; meta: ArticleMeta }[];
+  vocabulary: string[];
   sentenceTermTotal: number;
-  index: unknown;
+  arrays: Record<string, SnapshotArray>;
 }
 
-/** Sentences' analyzed terms kept for this many articles; older ones are analyzed again on demand. */
-const TERM_CACHE_ARTICLES = 20_000;
+/** Columns of sentence data shared by the articles of one snapshot (or owned by one added article). */
+interface Columns {
+  /** `[paragraph, start, end]` of each sentence. */
+  spans: Uint32Array;
+  /** Where each sentence's term ids start in `terms` (one more entry than sentences). */
+  termOffsets: Uint32Array;
+  terms: Uint32Array;
+}
+
+/** An article as the engine keeps it: metadata, then numbers in typed arrays; text decoded on demand. */
+interface ArticleRecord extends PackableArticle {
+  id: string;
+  path: string;
+  hash: string;
+  meta: ArticleMeta;
+  cols: Columns;
+  /** Its first sentence in `cols`, and how many it has. */
+  s0: number;
+  sentenceCount: number;
+  /** Character offset of each paragraph in the text. */
+  paragraphStarts: Uint32Array;
+  text?: string | undefined;
+  /** Where the text's UTF-8 bytes are, for an article loaded from a snapshot and not yet read. */
+  textBytes?: Uint8Array | undefined;
+}
+
 /** The passage query keeps this many of the question's heaviest terms ... */
 const QUERY_TERMS = 8;
 /** ... and leaves out terms found in more than this share of sentences: the ranker still counts them,
  * but in an OR query they only make the index score a large share of all passages. */
 const QUERY_MAX_DF_SHARE = 0.05;
-
-const identity = (term: string) => term;
-const splitTerms = (text: string) => text.split(' ');
-
-/**
- * MiniSearch options. Text reaches MiniSearch already analyzed (terms joined by spaces): each sentence is
- * analyzed once, for the index and the sentence statistics alike, and questions arrive analyzed too.
- */
-export function miniSearchOptions() {
-  return {
-    fields: [...INDEX_FIELDS],
-    storeFields: [],
-    tokenize: splitTerms,
-    processTerm: identity,
-    searchOptions: {
-      tokenize: splitTerms,
-      processTerm: identity,
-      boost: { ...FIELD_BOOST },
-      bm25: { ...PASSAGE_BM25 },
-    },
-    autoVacuum: { minDirtCount: 50, minDirtFactor: 0.2, batchSize: 1000, batchWait: 5 },
-  };
-}
+/** Articles kept expanded (sentence objects made) after a question touched them. */
+const EXPANDED_ARTICLES = 512;
 
 /**
- * The embedded search store: articles split into passages, indexed with MiniSearch, plus sentence
- * statistics (document frequency over sentences) for the ranker. Articles can be added and removed one
- * at a time, so a refresh only touches what changed.
+ * The embedded search store. Each sentence is analyzed once, when its article is added; its terms are
+ * kept as ids into one vocabulary, with sentence document frequencies for the ranker. Passages are
+ * indexed in a packed inverted index (`packed.ts`, scored as MiniSearch scores a title + text index),
+ * rebuilt from the kept term ids after articles are added or removed, never by analyzing text again.
+ * Articles can be added and removed one at a time, so a refresh only analyzes what changed.
  */
 export class SearchEngine implements SearchStore {
-  private readonly mini: MiniSearch<PassageDoc>;
-  private readonly articles = new Map<string, Article>();
-  private readonly passages = new Map<string, Passage>();
-  private readonly passagesByArticle = new Map<string, string[]>();
-  private readonly df = new Map<string, number>();
-  private readonly termCache = new Map<string, string[][]>();
+  private readonly records = new Map<string, ArticleRecord>();
+  private readonly vocabulary: string[] = [];
+  private readonly termIds = new Map<string, number>();
+  private sentenceDf: Uint32Array = new Uint32Array(1024);
   private sentenceCount = 0;
   private sentenceTermTotal = 0;
+  private packed: { index: PackedIndex; slots: ArticleRecord[]; slotOf: Map<string, number> } | undefined;
+  private readonly expanded = new Map<string, Article>();
 
-  private constructor(mini: MiniSearch<PassageDoc>) {
-    this.mini = mini;
-  }
+  private constructor() {}
 
   /** An empty engine. */
   static create(): SearchEngine {
-    return new SearchEngine(new MiniSearch<PassageDoc>(miniSearchOptions()));
+    return new SearchEngine();
   }
 
   /** An engine holding `articles`. */
@@ -104,86 +86,233 @@ export class SearchEngine implements SearchStore {
     return engine;
   }
 
-  /** Restores an engine from snapshot state without re-indexing the text. */
+  /** Restores an engine from snapshot state without analyzing any text. */
   static fromState(state: EngineState): SearchEngine {
-    const mini = MiniSearch.loadJS<PassageDoc>(
-      state.index as Parameters<typeof MiniSearch.loadJS>[0],
-      miniSearchOptions(),
-    );
-    const engine = new SearchEngine(mini);
-    for (const [term, count] of state.df) engine.df.set(term, count);
+    const engine = new SearchEngine();
+    const a = state.arrays;
+    const need = (name: string): Uint32Array => {
+      const array = a[name];
+      if (!(array instanceof Uint32Array)) throw new Error(`snapshot array ${name} is missing`);
+      return array;
+    };
+    state.vocabulary.forEach((term, id) => {
+      engine.vocabulary.push(term);
+      engine.termIds.set(term, id);
+    });
+    engine.sentenceDf = need('sentenceDf');
     engine.sentenceTermTotal = state.sentenceTermTotal;
-    for (const stored of state.articles) {
-      engine.registerArticle(expandArticle(stored));
-    }
+    const cols: Columns = { spans: need('spans'), termOffsets: need('termOffsets'), terms: need('terms') };
+    const counts = need('counts');
+    const paragraphStarts = need('paragraphStarts');
+    const titleTerms = need('titleTerms');
+    const passages = need('passages');
+    const textOffsets = need('textBytes');
+    const text = a.text instanceof Uint8Array ? a.text : new Uint8Array(0);
+    let s0 = 0;
+    let p0 = 0;
+    let t0 = 0;
+    let q0 = 0;
+    state.articles.forEach((meta, i) => {
+      const [sentences, paragraphs, titles, passageCount] = [0, 1, 2, 3].map(
+        (k) => counts[4 * i + k] ?? 0,
+      ) as [number, number, number, number];
+      engine.records.set(meta.id, {
+        ...meta,
+        cols,
+        s0,
+        sentenceCount: sentences,
+        paragraphStarts: paragraphStarts.subarray(q0, q0 + paragraphs),
+        titleTerms: titleTerms.subarray(t0, t0 + titles),
+        passages: passages.subarray(2 * p0, 2 * (p0 + passageCount)),
+        textBytes: text.subarray(textOffsets[i] ?? 0, textOffsets[i + 1] ?? 0),
+      });
+      s0 += sentences;
+      q0 += paragraphs;
+      t0 += titles;
+      p0 += passageCount;
+    });
+    engine.sentenceCount = s0;
+    const slots = [...engine.records.values()];
+    engine.packed = {
+      index: {
+        passageArticle: need('index.passageArticle'),
+        passageOrdinal: need('index.passageOrdinal'),
+        passageLength: need('index.passageLength'),
+        articlePassages: need('index.articlePassages'),
+        textOffsets: need('index.textOffsets'),
+        textPassages: need('index.textPassages'),
+        textFreqs: a['index.textFreqs'] as Uint16Array,
+        titleOffsets: need('index.titleOffsets'),
+        titleArticles: need('index.titleArticles'),
+        titleFreqs: a['index.titleFreqs'] as Uint16Array,
+        titleLength: need('index.titleLength'),
+      },
+      slots,
+      slotOf: new Map(slots.map((r, i) => [r.id, i])),
+    };
     return engine;
   }
 
-  /** Serialisable state for the snapshot. */
+  /** Serialisable state for the snapshot: every array concatenated over the articles, in index order. */
   toState(): EngineState {
+    const { index, slots } = this.index();
+    const sentences = slots.reduce((n, r) => n + r.sentenceCount, 0);
+    const spans = new Uint32Array(3 * sentences);
+    const termOffsets = new Uint32Array(sentences + 1);
+    const terms = new Uint32Array(this.sentenceTermTotal);
+    const counts = new Uint32Array(4 * slots.length);
+    const paragraphStarts = new Uint32Array(slots.reduce((n, r) => n + r.paragraphStarts.length, 0));
+    const titleTerms = new Uint32Array(slots.reduce((n, r) => n + r.titleTerms.length, 0));
+    const passages = new Uint32Array(slots.reduce((n, r) => n + r.passages.length, 0));
+    const textBytes = new Uint32Array(slots.length + 1);
+    const texts: Uint8Array[] = [];
+    let s = 0;
+    let t = 0;
+    let q = 0;
+    let tt = 0;
+    let p = 0;
+    let bytes = 0;
+    slots.forEach((r, i) => {
+      counts.set(
+        [r.sentenceCount, r.paragraphStarts.length, r.titleTerms.length, r.passages.length / 2],
+        4 * i,
+      );
+      spans.set(r.cols.spans.subarray(3 * r.s0, 3 * (r.s0 + r.sentenceCount)), 3 * s);
+      const from = r.cols.termOffsets[r.s0] as number;
+      const to = r.cols.termOffsets[r.s0 + r.sentenceCount] as number;
+      for (let k = 0; k < r.sentenceCount; k++) {
+        termOffsets[s + k] = t + (r.cols.termOffsets[r.s0 + k] as number) - from;
+      }
+      terms.set(r.cols.terms.subarray(from, to), t);
+      s += r.sentenceCount;
+      t += to - from;
+      paragraphStarts.set(r.paragraphStarts, q);
+      q += r.paragraphStarts.length;
+      titleTerms.set(r.titleTerms, tt);
+      tt += r.titleTerms.length;
+      passages.set(r.passages, p);
+      p += r.passages.length;
+      const text = r.textBytes ?? Buffer.from(r.text ?? '', 'utf8');
+      texts.push(text);
+      bytes += text.length;
+      textBytes[i + 1] = bytes;
+    });
+    termOffsets[s] = t;
+    const text = new Uint8Array(bytes);
+    texts.reduce((at, chunk) => {
+      text.set(chunk, at);
+      return at + chunk.length;
+    }, 0);
+    const arrays: Record<string, SnapshotArray> = {
+      counts,
+      spans,
+      termOffsets,
+      terms,
+      paragraphStarts,
+      titleTerms,
+      passages,
+      textBytes,
+      text,
+      sentenceDf: this.sentenceDf.subarray(0, this.vocabulary.length),
+    };
+    for (const [name, array] of Object.entries(index)) arrays[`index.${name}`] = array;
     return {
-      articles: [...this.articles.values()].map(compactArticle),
-      df: [...this.df],
+      articles: slots.map(({ id, path, hash, meta }) => ({ id, path, hash, meta })),
+      vocabulary: this.vocabulary,
       sentenceTermTotal: this.sentenceTermTotal,
-      index: this.mini.toJSON(),
+      arrays,
     };
   }
 
   /** Adds an article (replacing one with the same id). */
   add(article: Article): void {
-    if (this.articles.has(article.id)) this.remove(article.id);
-    const passages = this.registerArticle(article);
-    const terms = this.sentenceTerms(article.id);
-    const title = analyze(article.meta.title).join(' ');
-    this.mini.addAll(
-      passages.map((p) => ({
-        id: p.id,
-        title,
-        text: terms
-          .slice(p.first, p.last + 1)
-          .flat()
-          .join(' '),
-      })),
-    );
-    for (const terms of this.sentenceTerms(article.id)) {
-      this.sentenceTermTotal += terms.length;
-      for (const term of new Set(terms)) this.df.set(term, (this.df.get(term) ?? 0) + 1);
-    }
+    if (this.records.has(article.id)) this.remove(article.id);
+    const termOffsets = new Uint32Array(article.sentences.length + 1);
+    const ids: number[] = [];
+    const spans = new Uint32Array(3 * article.sentences.length);
+    article.sentences.forEach((sentence, i) => {
+      spans.set([sentence.paragraph, sentence.start, sentence.end], 3 * i);
+      termOffsets[i] = ids.length;
+      for (const term of analyze(sentence.text)) ids.push(this.termId(term));
+    });
+    termOffsets[article.sentences.length] = ids.length;
+    const terms = Uint32Array.from(ids);
+    const paragraphStarts = new Uint32Array(article.paragraphs.length);
+    let at = 0;
+    article.paragraphs.forEach((paragraph, i) => {
+      paragraphStarts[i] = at;
+      at += paragraph.length + 2;
+    });
+    const record: ArticleRecord = {
+      id: article.id,
+      path: article.path,
+      hash: article.hash,
+      meta: article.meta,
+      cols: { spans, termOffsets, terms },
+      s0: 0,
+      sentenceCount: article.sentences.length,
+      paragraphStarts,
+      titleTerms: Uint32Array.from(analyze(article.meta.title), (term) => this.termId(term)),
+      passages: Uint32Array.from(buildPassages(article, CHUNK_OPTIONS).flatMap((p) => [p.first, p.last])),
+      text: article.text,
+    };
+    this.records.set(article.id, record);
+    this.countSentences(record, 1);
+    this.packed = undefined;
   }
 
   /** Removes an article and its passages; returns whether it was there. */
   remove(articleId: string): boolean {
-    const article = this.articles.get(articleId);
-    if (!article) return false;
-    for (const terms of this.sentenceTerms(articleId)) {
-      this.sentenceTermTotal -= terms.length;
-      for (const term of new Set(terms)) {
-        const n = (this.df.get(term) ?? 0) - 1;
-        if (n > 0) this.df.set(term, n);
-        else this.df.delete(term);
-      }
-    }
-    for (const id of this.passagesByArticle.get(articleId) ?? []) {
-      this.mini.discard(id);
-      this.passages.delete(id);
-    }
-    this.passagesByArticle.delete(articleId);
-    this.termCache.delete(articleId);
-    this.articles.delete(articleId);
-    this.sentenceCount -= article.sentences.length;
+    const record = this.records.get(articleId);
+    if (!record) return false;
+    this.countSentences(record, -1);
+    this.records.delete(articleId);
+    this.expanded.delete(articleId);
+    this.packed = undefined;
     return true;
   }
 
-  private registerArticle(article: Article): Passage[] {
-    const passages = buildPassages(article, CHUNK_OPTIONS);
-    this.articles.set(article.id, article);
-    this.passagesByArticle.set(
-      article.id,
-      passages.map((p) => p.id),
-    );
-    for (const p of passages) this.passages.set(p.id, p);
-    this.sentenceCount += article.sentences.length;
-    return passages;
+  /** Adds (`sign` 1) or takes away (-1) an article's sentences from the sentence statistics. */
+  private countSentences(r: ArticleRecord, sign: 1 | -1): void {
+    const { termOffsets, terms } = r.cols;
+    const seen = new Set<number>();
+    for (let i = r.s0; i < r.s0 + r.sentenceCount; i++) {
+      seen.clear();
+      const from = termOffsets[i] as number;
+      const to = termOffsets[i + 1] as number;
+      this.sentenceTermTotal += sign * (to - from);
+      for (let k = from; k < to; k++) seen.add(terms[k] as number);
+      for (const t of seen) this.sentenceDf[t] = (this.sentenceDf[t] as number) + sign;
+    }
+    this.sentenceCount += sign * r.sentenceCount;
+  }
+
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.vocabulary.length;
+      this.vocabulary.push(term);
+      this.termIds.set(term, id);
+      if (id >= this.sentenceDf.length) {
+        const grown = new Uint32Array(Math.max(1024, this.sentenceDf.length * 2));
+        grown.set(this.sentenceDf);
+        this.sentenceDf = grown;
+      }
+    }
+    return id;
+  }
+
+  /** The packed passage index, rebuilt first when articles were added or removed since it was built. */
+  private index(): NonNullable<SearchEngine['packed']> {
+    if (!this.packed) {
+      const slots = [...this.records.values()];
+      this.packed = {
+        index: packIndex(slots, this.vocabulary.length),
+        slots,
+        slotOf: new Map(slots.map((r, i) => [r.id, i])),
+      };
+    }
+    return this.packed;
   }
 
   async searchPassages(terms: QueryTerm[], options: SearchOptions): Promise<Candidate[]> {
@@ -194,22 +323,24 @@ export class SearchEngine implements SearchStore {
   searchPassagesSync(terms: QueryTerm[], options: SearchOptions): Candidate[] {
     const query = this.queryTerms(terms);
     if (query.length === 0) return [];
-    const weights = new Map(query.map((t) => [t.term, t.weight]));
-    const { articleIds } = options;
-    const hits = this.mini.search(query.map((t) => t.term).join(' '), {
-      combineWith: 'OR',
-      boostTerm: (term) => weights.get(term) ?? 1,
-      ...(articleIds
-        ? { filter: (r) => articleIds.has(this.passages.get(r.id as string)?.articleId ?? '') }
-        : {}),
-    });
-    const out: Candidate[] = [];
-    for (const hit of hits) {
-      if (out.length >= options.limit) break;
-      const candidate = this.candidate(hit.id as string, hit.score);
-      if (candidate) out.push(candidate);
+    const { index, slots, slotOf } = this.index();
+    let accept: ((slot: number) => boolean) | undefined;
+    if (options.articleIds) {
+      const allowed = new Set<number>();
+      for (const id of options.articleIds) {
+        const slot = slotOf.get(id);
+        if (slot !== undefined) allowed.add(slot);
+      }
+      accept = (slot) => allowed.has(slot);
     }
-    return out;
+    const ids = query.flatMap((t) => {
+      const term = this.termIds.get(t.term);
+      return term === undefined ? [] : [{ term, weight: t.weight }];
+    });
+    return searchPacked(index, ids, options.limit, accept).flatMap((hit) => {
+      const record = slots[index.passageArticle[hit.passage] as number];
+      return record ? [this.candidate(record, index.passageOrdinal[hit.passage] as number, hit.score)] : [];
+    });
   }
 
   /**
@@ -219,102 +350,131 @@ export class SearchEngine implements SearchStore {
   private queryTerms(terms: QueryTerm[]): QueryTerm[] {
     const heaviest = [...terms].sort((a, b) => b.weight - a.weight).slice(0, QUERY_TERMS);
     const limit = Math.max(50, this.sentenceCount * QUERY_MAX_DF_SHARE);
-    const rare = heaviest.filter((t) => (this.df.get(t.term) ?? 0) <= limit);
+    const rare = heaviest.filter((t) => this.df(t.term) <= limit);
     return rare.length >= Math.min(2, heaviest.length) ? rare : heaviest;
+  }
+
+  private df(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : (this.sentenceDf[id] ?? 0);
   }
 
   /** Every passage of an article as a candidate with score 0 (evaluation ranks all candidate sentences). */
   allPassages(articleId: string): Candidate[] {
-    return (this.passagesByArticle.get(articleId) ?? []).flatMap((id) => this.candidate(id, 0) ?? []);
+    const record = this.records.get(articleId);
+    if (!record) return [];
+    return Array.from({ length: record.passages.length / 2 }, (_, n) => this.candidate(record, n, 0));
   }
 
-  private candidate(passageId: string, score: number): Candidate | undefined {
-    const passage = this.passages.get(passageId);
-    const article = passage && this.articles.get(passage.articleId);
-    if (!passage || !article) return undefined;
+  private candidate(record: ArticleRecord, n: number, score: number): Candidate {
+    const article = this.expand(record);
+    const first = record.passages[2 * n] as number;
+    const last = record.passages[2 * n + 1] as number;
     return {
-      passageId,
-      articleId: article.id,
+      passageId: `${record.id}#${n}`,
+      articleId: record.id,
       score,
-      sentences: article.sentences.slice(passage.first, passage.last + 1),
-      before: article.sentences[passage.first - 1]?.text,
-      after: article.sentences[passage.last + 1]?.text,
+      sentences: article.sentences.slice(first, last + 1),
+      before: article.sentences[first - 1]?.text,
+      after: article.sentences[last + 1]?.text,
     };
   }
 
   sentenceTerms(articleId: string): readonly (readonly string[])[] {
-    let terms = this.termCache.get(articleId);
-    if (!terms) {
-      const article = this.articles.get(articleId);
-      terms = article ? article.sentences.map((s) => analyze(s.text)) : [];
-      if (article) {
-        this.termCache.set(articleId, terms);
-        if (this.termCache.size > TERM_CACHE_ARTICLES) {
-          const oldest = this.termCache.keys().next().value;
-          if (oldest !== undefined) this.termCache.delete(oldest);
-        }
+    const r = this.records.get(articleId);
+    if (!r) return [];
+    const { termOffsets, terms } = r.cols;
+    const out: string[][] = [];
+    for (let i = r.s0; i < r.s0 + r.sentenceCount; i++) {
+      const sentence: string[] = [];
+      for (let k = termOffsets[i] as number; k < (termOffsets[i + 1] as number); k++) {
+        sentence.push(this.vocabulary[terms[k] as number] as string);
       }
-    } else {
-      // Most recently used last, so the oldest entry is the one evicted.
-      this.termCache.delete(articleId);
-      this.termCache.set(articleId, terms);
+      out.push(sentence);
     }
-    return terms;
+    return out;
   }
 
   stats(): CorpusStats {
-    return corpusStats(this.df, this.sentenceCount, this.sentenceTermTotal);
+    const sentenceCount = this.sentenceCount;
+    return {
+      sentenceCount,
+      avgSentenceTerms: sentenceCount ? this.sentenceTermTotal / sentenceCount : 0,
+      df: (term) => this.df(term),
+    };
   }
 
   listArticles(): ArticleSummary[] {
-    return [...this.articles.values()].map(articleSummary);
+    return [...this.records.values()].map((r) => ({
+      id: r.id,
+      meta: r.meta,
+      sentenceCount: r.sentenceCount,
+    }));
   }
 
   getArticle(id: string): Article | undefined {
-    return this.articles.get(id);
+    const record = this.records.get(id);
+    return record && this.expand(record);
+  }
+
+  /** An article with its text and sentence objects, made from the record (a few hundred are kept). */
+  private expand(r: ArticleRecord): Article {
+    const cached = this.expanded.get(r.id);
+    if (cached) {
+      this.expanded.delete(r.id);
+      this.expanded.set(r.id, cached);
+      return cached;
+    }
+    if (r.text === undefined) {
+      const bytes = r.textBytes ?? new Uint8Array(0);
+      r.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      r.textBytes = undefined;
+    }
+    const text = r.text;
+    const paragraphs = Array.from(r.paragraphStarts, (start, i) => {
+      const next = r.paragraphStarts[i + 1];
+      return text.slice(start, next === undefined ? text.length : next - 2);
+    });
+    const sentences: Sentence[] = [];
+    const { spans } = r.cols;
+    for (let i = 0; i < r.sentenceCount; i++) {
+      const at = 3 * (r.s0 + i);
+      const start = spans[at + 1] as number;
+      const end = spans[at + 2] as number;
+      sentences.push({
+        articleId: r.id,
+        index: i,
+        paragraph: spans[at] as number,
+        start,
+        end,
+        text: text.slice(start, end),
+      });
+    }
+    const article: Article = {
+      id: r.id,
+      path: r.path,
+      hash: r.hash,
+      meta: r.meta,
+      paragraphs,
+      text,
+      sentences,
+    };
+    this.expanded.set(r.id, article);
+    if (this.expanded.size > EXPANDED_ARTICLES) {
+      const oldest = this.expanded.keys().next().value;
+      if (oldest !== undefined) this.expanded.delete(oldest);
+    }
+    return article;
   }
 
   /** Content hash of each indexed article, by id: what an incremental refresh compares against. */
   articleHashes(): Map<string, string> {
-    return new Map([...this.articles.values()].map((a) => [a.id, a.hash]));
+    return new Map([...this.records.values()].map((r) => [r.id, r.hash]));
   }
 
   get size(): { articles: number; passages: number; sentences: number } {
-    return { articles: this.articles.size, passages: this.passages.size, sentences: this.sentenceCount };
+    let passages = 0;
+    for (const r of this.records.values()) passages += r.passages.length / 2;
+    return { articles: this.records.size, passages, sentences: this.sentenceCount };
   }
-}
-
-/** An article in the snapshot's compact form. */
-export function compactArticle(a: Article): StoredArticle {
-  const spans: number[] = [];
-  for (const s of a.sentences) spans.push(s.paragraph, s.start, s.end);
-  return { id: a.id, path: a.path, hash: a.hash, meta: a.meta, paragraphs: a.paragraphs, spans };
-}
-
-/** An article rebuilt from the snapshot's compact form: the same text, sentences and offsets. */
-export function expandArticle(stored: StoredArticle): Article {
-  const text = stored.paragraphs.join('\n\n');
-  const sentences: Sentence[] = [];
-  const { spans } = stored;
-  for (let i = 0; i + 2 < spans.length; i += 3) {
-    const start = spans[i + 1] ?? 0;
-    const end = spans[i + 2] ?? 0;
-    sentences.push({
-      articleId: stored.id,
-      index: sentences.length,
-      paragraph: spans[i] ?? 1,
-      start,
-      end,
-      text: text.slice(start, end),
-    });
-  }
-  return {
-    id: stored.id,
-    path: stored.path,
-    hash: stored.hash,
-    meta: stored.meta,
-    paragraphs: stored.paragraphs,
-    text,
-    sentences,
-  };
 }

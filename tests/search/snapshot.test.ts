@@ -86,15 +86,15 @@ describe('writeSnapshot / readSnapshot', () => {
     const { engine } = await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
     const state = engine.toState();
     // A child process rewrites the snapshot in a loop with a large state; kill it at varied moments.
-    const big = { ...state, articles: Array.from({ length: 40 }, () => state.articles).flat() };
-    const stateFile = path.join(c.root, 'state.json');
-    await writeFile(stateFile, JSON.stringify(big));
     const script = `
-      import { readFileSync } from 'node:fs';
+      import { openIndex } from './src/search/refresh.ts';
       import { writeSnapshot } from './src/search/snapshot.ts';
-      const state = JSON.parse(readFileSync(${JSON.stringify(stateFile)}, 'utf8'));
+      const options = { corpusDir: ${JSON.stringify(c.corpusDir)}, snapshotDir: ${JSON.stringify(c.snapshotDir)} };
+      const { engine } = await openIndex({ ...options, maxBytes: 1e6, readOnly: true });
+      const state = engine.toState();
+      const big = { ...state, arrays: { ...state.arrays, filler: new Uint32Array(10_000_000).fill(7) } };
       process.stdout.write('ready\\n');
-      for (;;) await writeSnapshot(${JSON.stringify(c.snapshotDir)}, state);
+      for (;;) await writeSnapshot(options.snapshotDir, big);
     `;
     for (const delay of [5, 20, 45, 80]) {
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
