@@ -174,20 +174,42 @@ function prefixSums(counts: Uint32Array): Uint32Array {
   return out;
 }
 
-/** Per-search scratch space, reused: one slot per passage. */
+/** Per-index scratch space, reused by every search: one slot per passage, one per term. */
 interface Scratch {
   score: Float64Array;
   matched: Uint8Array;
+  touchedAt: Int32Array;
+  /** The last query term counted for the passage. */
   lastTerm: Int32Array;
   avgText: number;
   avgTitle: number;
+  /** Per term, the highest score one passage can get from it at weight 1 (NaN until first needed). */
+  bound: Float64Array;
 }
 const scratchOf = new WeakMap<PackedIndex, Scratch>();
 
+/** One query term, ready to score: its postings' ranges and the per-field constants of its BM25+. */
+interface TermPlan {
+  term: number;
+  weight: number;
+  /** The most this term adds to one passage's sum. */
+  bound: number;
+  titleFrom: number;
+  titleTo: number;
+  titleIdf: number;
+  textFrom: number;
+  textTo: number;
+  textIdf: number;
+}
+
 /**
  * The `limit` best passages for the query terms (ids into the vocabulary, with weights), best first:
- * MiniSearch's OR search with `boostTerm`. `accept`, when given, keeps only passages of the articles it
- * accepts (by article slot).
+ * exactly MiniSearch's OR search with `boostTerm` (sum of the terms' BM25+ over title and text, times
+ * the number of query terms matched). Terms are read heaviest first; once no passage not seen yet could
+ * still reach the current `limit`-th score, the lighter terms' long lists are no longer read through:
+ * only the passages that can still make the cut look those terms up (a binary search per passage), the
+ * max-score idea adapted to the matched-terms multiplier. `accept`, when given, keeps only passages of
+ * the articles it accepts (by article slot).
  */
 export function searchPacked(
   index: PackedIndex,
@@ -197,67 +219,219 @@ export function searchPacked(
 ): PassageHit[] {
   const N = index.passageArticle.length;
   if (N === 0 || limit <= 0) return [];
-  const { score, matched, lastTerm, avgText, avgTitle } = scratchFor(index);
-  const { k, b, d } = PASSAGE_BM25;
-  const touched: number[] = [];
-  const add = (p: number, q: number, s: number) => {
-    if (lastTerm[p] === -1) {
-      touched.push(p);
-      score[p] = 0;
-      matched[p] = 0;
-    }
-    if (lastTerm[p] !== q) {
-      lastTerm[p] = q;
-      matched[p] = (matched[p] as number) + 1;
-    }
-    score[p] = (score[p] as number) + s;
-  };
+  const scratch = scratchFor(index);
+  const { score, matched, touchedAt } = scratch;
+  const plans = query
+    .filter((q) => q.term < index.textOffsets.length - 1 && q.weight > 0)
+    .map((q) => planTerm(index, scratch, q.term, q.weight))
+    .filter((plan) => plan.bound > 0)
+    .sort((a, b) => b.bound - a.bound);
+  const n = plans.length;
+  const rest = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) rest[i] = (rest[i + 1] as number) + (plans[i] as TermPlan).bound;
 
-  query.forEach(({ term, weight }, q) => {
-    if (term >= index.textOffsets.length - 1) return;
-    // Title first, then text: the order MiniSearch visits fields in.
-    const titleFrom = index.titleOffsets[term] as number;
-    const titleTo = index.titleOffsets[term + 1] as number;
-    let titleDf = 0;
-    for (let i = titleFrom; i < titleTo; i++) titleDf += passagesOf(index, index.titleArticles[i] as number);
-    if (titleDf > 0) {
-      const idf = Math.log(1 + (N - titleDf + 0.5) / (titleDf + 0.5));
-      for (let i = titleFrom; i < titleTo; i++) {
-        const a = index.titleArticles[i] as number;
-        const tf = index.titleFreqs[i] as number;
-        const length = Math.max(1, index.titleLength[a] as number);
-        const s =
-          weight *
-          FIELD_BOOST.title *
-          idf *
-          (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avgTitle)));
-        const end = index.articlePassages[a + 1] as number;
-        for (let p = index.articlePassages[a] as number; p < end; p++) add(p, q, s);
+  const acc = new Accumulator(scratch, accept && ((p: number) => accept(index.passageArticle[p] as number)));
+  const { touched } = acc;
+  let i = 0;
+  let threshold = 0;
+  for (; i < n; i++) {
+    if (touched.length >= limit) {
+      threshold = kthScore(touched, score, matched, limit);
+      // A passage not seen yet could at most match every remaining term at its best.
+      if ((rest[i] as number) * (n - i) < threshold) break;
+    }
+    scanTerm(index, scratch, plans[i] as TermPlan, i, acc);
+  }
+
+  let survivors = touched;
+  if (i < n) {
+    for (; i < n; i++) {
+      const remaining = n - i;
+      const bound = rest[i] as number;
+      survivors = survivors.filter(
+        (p) => ((score[p] as number) + bound) * ((matched[p] as number) + remaining) >= threshold,
+      );
+      const plan = plans[i] as TermPlan;
+      for (const p of survivors) {
+        const s = probeTerm(index, scratch, plan, p);
+        if (s > 0) acc.add(p, i, s);
       }
+      if (survivors.length >= limit) threshold = kthScore(survivors, score, matched, limit);
     }
-    const from = index.textOffsets[term] as number;
-    const to = index.textOffsets[term + 1] as number;
-    const df = to - from;
-    if (df === 0) return;
-    const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-    const scale = weight * FIELD_BOOST.text * idf;
-    const norm = k * (1 - b);
-    const slope = (k * b) / avgText;
-    for (let i = from; i < to; i++) {
-      const p = index.textPassages[i] as number;
-      const tf = index.textFreqs[i] as number;
-      const length = Math.max(1, index.passageLength[p] as number);
-      add(p, q, scale * (d + (tf * (k + 1)) / (tf + norm + slope * length)));
-    }
-  });
+  }
 
   const best = new TopHits(limit);
-  touched.forEach((p, order) => {
-    lastTerm[p] = -1;
-    if (accept && !accept(index.passageArticle[p] as number)) return;
-    best.offer(p, (score[p] as number) * (matched[p] as number), order);
-  });
+  for (const p of survivors)
+    best.offer(p, (score[p] as number) * (matched[p] as number), touchedAt[p] as number);
+  for (const p of touched) touchedAt[p] = -1;
   return best.sorted();
+}
+
+function planTerm(index: PackedIndex, scratch: Scratch, term: number, weight: number): TermPlan {
+  const N = index.passageArticle.length;
+  const titleFrom = index.titleOffsets[term] as number;
+  const titleTo = index.titleOffsets[term + 1] as number;
+  let titleDf = 0;
+  for (let i = titleFrom; i < titleTo; i++) titleDf += passagesOf(index, index.titleArticles[i] as number);
+  const textFrom = index.textOffsets[term] as number;
+  const textTo = index.textOffsets[term + 1] as number;
+  const df = textTo - textFrom;
+  const plan: TermPlan = {
+    term,
+    weight,
+    bound: 0,
+    titleFrom,
+    titleTo,
+    titleIdf: titleDf > 0 ? Math.log(1 + (N - titleDf + 0.5) / (titleDf + 0.5)) : 0,
+    textFrom,
+    textTo,
+    textIdf: df > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 0,
+  };
+  let bound = scratch.bound[term] as number;
+  if (Number.isNaN(bound)) {
+    bound = 0;
+    for (let i = titleFrom; i < titleTo; i++) bound = Math.max(bound, titleScore(index, scratch, plan, i, 1));
+    let text = 0;
+    for (let i = textFrom; i < textTo; i++) text = Math.max(text, textScore(index, scratch, plan, i, 1));
+    bound += text;
+    scratch.bound[term] = bound;
+  }
+  plan.bound = bound * weight;
+  return plan;
+}
+
+/** The title field's score for title posting `i` (an article), the same for each of its passages. */
+function titleScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
+  const { k, b, d } = PASSAGE_BM25;
+  const tf = index.titleFreqs[i] as number;
+  const length = Math.max(1, index.titleLength[index.titleArticles[i] as number] as number);
+  return (
+    weight *
+    FIELD_BOOST.title *
+    plan.titleIdf *
+    (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / scratch.avgTitle)))
+  );
+}
+
+/** The text field's score for text posting `i`. */
+function textScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
+  const { k, b, d } = PASSAGE_BM25;
+  const tf = index.textFreqs[i] as number;
+  const length = Math.max(1, index.passageLength[index.textPassages[i] as number] as number);
+  return (
+    weight *
+    FIELD_BOOST.text *
+    plan.textIdf *
+    (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / scratch.avgText)))
+  );
+}
+
+/** Reads a term's whole lists: title first, then text (the order MiniSearch visits fields in). */
+function scanTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, q: number, acc: Accumulator): void {
+  const { articlePassages, titleArticles, textPassages, textFreqs, passageLength } = index;
+  for (let i = plan.titleFrom; i < plan.titleTo; i++) {
+    const s = titleScore(index, scratch, plan, i, plan.weight);
+    const a = titleArticles[i] as number;
+    const end = articlePassages[a + 1] as number;
+    for (let p = articlePassages[a] as number; p < end; p++) acc.add(p, q, s);
+  }
+  // textScore, unrolled: this loop is the hot path of a search.
+  const { k, b, d } = PASSAGE_BM25;
+  const scale = plan.weight * FIELD_BOOST.text * plan.textIdf;
+  const k1 = k + 1;
+  const flat = k * (1 - b);
+  const slope = (k * b) / scratch.avgText;
+  for (let i = plan.textFrom; i < plan.textTo; i++) {
+    const p = textPassages[i] as number;
+    const tf = textFreqs[i] as number;
+    const length = Math.max(1, passageLength[p] as number);
+    acc.add(p, q, scale * (d + (tf * k1) / (tf + flat + slope * length)));
+  }
+}
+
+/** Per-passage sums and matched-term counts of one search, over the index's reusable scratch arrays. */
+class Accumulator {
+  readonly touched: number[] = [];
+  private readonly score: Float64Array;
+  private readonly matched: Uint8Array;
+  private readonly lastTerm: Int32Array;
+  private readonly touchedAt: Int32Array;
+
+  constructor(
+    scratch: Scratch,
+    private readonly accept: ((passage: number) => boolean) | undefined,
+  ) {
+    this.score = scratch.score;
+    this.matched = scratch.matched;
+    this.lastTerm = scratch.lastTerm;
+    this.touchedAt = scratch.touchedAt;
+  }
+
+  /** Adds term `q`'s score `s` to passage `p` (terms are distinct: a term counts once per passage). */
+  add(p: number, q: number, s: number): void {
+    if (this.touchedAt[p] === -1) {
+      if (this.accept && !this.accept(p)) return;
+      this.touchedAt[p] = this.touched.length;
+      this.touched.push(p);
+      this.score[p] = s;
+      this.matched[p] = 1;
+      this.lastTerm[p] = q;
+      return;
+    }
+    this.score[p] = (this.score[p] as number) + s;
+    if (this.lastTerm[p] !== q) {
+      this.lastTerm[p] = q;
+      this.matched[p] = (this.matched[p] as number) + 1;
+    }
+  }
+}
+
+/** What one term adds to one passage, found by binary search in the term's sorted lists. */
+function probeTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, p: number): number {
+  let s = 0;
+  const a = index.passageArticle[p] as number;
+  const t = lowerBound(index.titleArticles, plan.titleFrom, plan.titleTo, a);
+  if (t < plan.titleTo && index.titleArticles[t] === a) s += titleScore(index, scratch, plan, t, plan.weight);
+  const x = lowerBound(index.textPassages, plan.textFrom, plan.textTo, p);
+  if (x < plan.textTo && index.textPassages[x] === p) s += textScore(index, scratch, plan, x, plan.weight);
+  return s;
+}
+
+function lowerBound(list: Uint32Array, from: number, to: number, value: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The `k`-th highest current score (sum times terms matched) among `passages`. */
+function kthScore(passages: readonly number[], score: Float64Array, matched: Uint8Array, k: number): number {
+  const top = new Float64Array(k);
+  let size = 0;
+  for (const p of passages) {
+    const s = (score[p] as number) * (matched[p] as number);
+    if (size < k) {
+      // Keep `top` sorted ascending while it fills.
+      let j = size++;
+      while (j > 0 && (top[j - 1] as number) > s) {
+        top[j] = top[j - 1] as number;
+        j--;
+      }
+      top[j] = s;
+    } else if (s > (top[0] as number)) {
+      let j = 0;
+      while (j + 1 < k && (top[j + 1] as number) < s) {
+        top[j] = top[j + 1] as number;
+        j++;
+      }
+      top[j] = s;
+    }
+  }
+  return size < k ? 0 : (top[0] as number);
 }
 
 function scratchFor(index: PackedIndex): Scratch {
@@ -273,9 +447,11 @@ function scratchFor(index: PackedIndex): Scratch {
   scratch = {
     score: new Float64Array(N),
     matched: new Uint8Array(N),
-    lastTerm: new Int32Array(N).fill(-1),
+    touchedAt: new Int32Array(N).fill(-1),
+    lastTerm: new Int32Array(N),
     avgText: textTotal / N,
     avgTitle: titleTotal / N,
+    bound: new Float64Array(index.textOffsets.length).fill(Number.NaN),
   };
   scratchOf.set(index, scratch);
   return scratch;
