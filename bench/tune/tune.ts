@@ -3,8 +3,12 @@
  * ascent on the training splits only (WikiQA train, TrecQA train), then reports the dev splits with the
  * fitted weights, so a change is judged on data it was not fitted on.
  *
- *   npx tsx bench/tune/tune.ts [--eval ../shared/eval] [--rounds 6] [--squad] [--pairwise]
+ *   npx tsx bench/tune/tune.ts [--eval ../shared/eval] [--rounds 6] [--squad] [--pairwise] [--scan k1,k2]
+ *     [--set k1=v1,k2=v2] [--verbose]
  *
+ * `--scan` fits nothing: it reports the figures with each listed weight moved alone, to read what one
+ * feature does before a fit. `--set` starts the scan or the fit from the shipped weights with these
+ * changed. `--verbose` reports every round's weights, not only the early-stopped ones.
  * Features are computed once per candidate sentence (they do not depend on the weights); each trial
  * re-sorts the cached features, so a full fit takes seconds. `--squad` also reports SQuAD part 1 hit@1
  * and hit@3 over the sentences the engine retrieves (exact duplicates counted once, no merge), which is
@@ -43,6 +47,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     squad: { type: 'boolean', default: false },
     pairwise: { type: 'boolean', default: false },
+    scan: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    set: { type: 'string' },
   },
 });
 const root = path.resolve(values.eval ?? '../shared/eval');
@@ -162,7 +169,7 @@ function fitPairwise(
   const total = pairs.reduce((s, p) => s + p.weight, 0) || 1;
   const w = new Float64Array(dim);
   keys.forEach((k, i) => {
-    w[i] = DEFAULT_WEIGHTS[k];
+    w[i] = base[k];
   });
   for (let step = 0; step < steps; step++) {
     const grad = new Float64Array(dim);
@@ -210,6 +217,10 @@ function fitWeights(
     }
     const held = heldBack(best);
     process.stderr.write(`round ${round + 1}: fit ${bestScore.toFixed(4)}  held back ${held.toFixed(4)}\n`);
+    if (values.verbose) {
+      report(`round ${round + 1}`, best);
+      process.stderr.write(`${JSON.stringify(best)}\n`);
+    }
     if (held > keptScore + 1e-6) {
       kept = { ...best };
       keptScore = held;
@@ -267,17 +278,38 @@ const report = (name: string, w: Weights) => {
   const line = Object.entries(figures)
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
     .join('  ');
-  process.stdout.write(`${name.padEnd(8)} ${line}\n`);
+  process.stdout.write(`${name.padEnd(13)} ${line}\n`);
 };
 
+// --set k=v,…: start from the shipped weights with these changed (for --scan and the fit).
+const base: Weights = { ...DEFAULT_WEIGHTS };
+for (const pair of values.set?.split(',') ?? []) {
+  const [k, v] = pair.split('=');
+  if (!k || !(k in base) || v === undefined || Number.isNaN(Number(v))) {
+    process.stderr.write(`tune: --set ${pair}: not a weight=value pair\n`);
+    process.exit(64);
+  }
+  base[k as keyof Features] = Number(v);
+}
 report('current', DEFAULT_WEIGHTS);
+if (values.set) report('set', base);
+if (values.scan) {
+  // --scan key1,key2: the figures with each listed weight moved alone, the others as shipped.
+  for (const k of values.scan.split(',') as (keyof Features)[]) {
+    for (const step of [-0.4, -0.2, -0.1, 0.1, 0.2, 0.4]) {
+      const w = Math.round((base[k] + step) * 100) / 100;
+      report(`${k}=${w}`, { ...base, [k]: w });
+    }
+  }
+  process.exit(0);
+}
 const start = values.pairwise
   ? fitPairwise([
       { qs: part(wikiTrain, false), weight: 1 / wikiTrain.length },
       { qs: part(trecTrain, false), weight: 1 / trecTrain.length },
       { qs: part(squadFit, false), weight: 1 / (squadFit.length || 1) },
     ])
-  : DEFAULT_WEIGHTS;
+  : base;
 if (values.pairwise) report('pairwise', start);
 const fitted = fitWeights(objective, heldBack, start, Number(values.rounds));
 report('fitted', fitted);
