@@ -1,7 +1,7 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
-import { relatedTerms } from '../text/synonyms.js';
+import { isKind, relatedTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -32,6 +32,11 @@ export interface ParsedQuestion {
   focus: string | undefined;
   /** WordNet synonyms and derivations of the question's terms (analyzed), each to the term it stands for. */
   related: Map<string, string>;
+  /**
+   * For "what sport…", "which countries…", "what kind of instrument…": the kind asked for (analyzed),
+   * when WordNet files nouns under it; a sentence naming a noun of that kind ("tennis") likely answers.
+   */
+  kind: string | undefined;
 }
 
 /**
@@ -80,6 +85,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     const w = kept.get(stem(t.term));
     if (w !== undefined && !words.has(t.term)) words.set(t.term, w);
   });
+  const kind = kindAsked(tokens);
   const related = new Map<string, string>();
   for (const { term } of terms) {
     for (const r of relatedTerms(term)) if (!kept.has(r) && !related.has(r)) related.set(r, term);
@@ -105,5 +111,41 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     order: inOrder,
     focus: focus !== undefined && kept.has(focus) ? focus : undefined,
     related,
+    kind,
   };
+}
+
+const WHAT = new Set(['what', 'which']);
+/** Words that stand between "what" and the kind: "what kind of sport", "which type of instrument". */
+const KIND_OF = new Set([
+  'kind',
+  'kinds',
+  'type',
+  'types',
+  'sort',
+  'sorts',
+  'form',
+  'forms',
+  'style',
+  'genre',
+  'of',
+]);
+
+/**
+ * The kind a "what/which" question asks for: the first of the few content words after "what" or
+ * "which" that WordNet knows as a kind ("What sport do the Harlem Globetrotters play?" → sport;
+ * "What style of music does Nirvana play?" → music).
+ */
+function kindAsked(tokens: ReturnType<typeof tokenize>): string | undefined {
+  const at = tokens.findIndex((t) => WHAT.has(t.term));
+  if (at < 0) return undefined;
+  let content = 0;
+  for (let i = at + 1; i < tokens.length && content < 3; i++) {
+    const word = tokens[i]?.term ?? '';
+    if (KIND_OF.has(word) || isStopWord(word)) continue;
+    const term = stem(word);
+    if (isKind(term)) return term;
+    content++;
+  }
+  return undefined;
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuestion } from '../../src/answer/question.js';
-import { rankSentences } from '../../src/answer/rank.js';
+import { DEFAULT_WEIGHTS, rankSentences, type Weights } from '../../src/answer/rank.js';
 import { articleOfSentences } from '../../src/cli/eval/datasets.js';
 import { SearchEngine } from '../../src/search/engine.js';
 
-function rank(question: string, sentences: string[], title = 'Report') {
+function rank(question: string, sentences: string[], title = 'Report', weights: Weights = DEFAULT_WEIGHTS) {
   const article = articleOfSentences('a', title, sentences);
   const engine = SearchEngine.fromArticles([article]);
-  return rankSentences(parseQuestion(question, engine.stats()), engine.allPassages('a'), engine).map(
+  return rankSentences(parseQuestion(question, engine.stats()), engine.allPassages('a'), engine, weights).map(
     (s) => s.sentence.text,
   );
 }
@@ -44,5 +44,32 @@ describe('rankSentences', () => {
       'On 14 March the navy sent ships to the strait, a spokesman said.',
     ]);
     expect(ranked[0]).toContain('12 ships');
+  });
+
+  it('prefers, for a "what sport" question, the sentence that names a sport', () => {
+    const ranked = rank('What sport does Jennifer Capriati play?', [
+      'Jennifer Capriati played in Paris last week with her coach.',
+      'Jennifer Capriati played tennis with her coach last week.',
+    ]);
+    expect(ranked[0]).toContain('tennis');
+  });
+
+  it('prefers, for an "in which country" question, the sentence that names a country', () => {
+    const ranked = rank('In which country did the falcon mummies turn up?', [
+      'The falcon mummies turned up in Louvre stores in a wooden crate.',
+      'The falcon mummies turned up in Egypt in a burial gallery.',
+    ]);
+    expect(ranked[0]).toContain('Egypt');
+  });
+
+  it('reads a sentence that opens on "It" as about what the sentence before it named', () => {
+    const ranked = rank('When was the Channel Tunnel opened?', [
+      'The ferry port was opened in 1990 after six years of work.',
+      'The Channel Tunnel links England and France under the sea.',
+      'It was opened in 1994 after six years of work.',
+    ]);
+    expect(ranked.indexOf('It was opened in 1994 after six years of work.')).toBeLessThan(
+      ranked.indexOf('The ferry port was opened in 1990 after six years of work.'),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stem } from '../../src/text/analyzer.js';
-import { relatedTerms } from '../../src/text/synonyms.js';
+import { isKind, kindsOf, relatedTerms } from '../../src/text/synonyms.js';
 
 describe('relatedTerms', () => {
   it('gives WordNet derivations and synonyms as analyzed terms', () => {
@@ -12,5 +12,20 @@ describe('relatedTerms', () => {
     expect(relatedTerms('kyiv')).toEqual([]);
     expect(relatedTerms('1988')).toEqual([]);
     expect(relatedTerms('')).toEqual([]);
+  });
+});
+
+describe('kindsOf', () => {
+  it('files a noun under the kinds a question asks for', () => {
+    expect(kindsOf(stem('tennis'))).toContain(stem('sport'));
+    expect(kindsOf(stem('egypt'))).toContain(stem('country'));
+    expect(kindsOf(stem('guitar'))).toContain(stem('instrument'));
+    expect(isKind(stem('sport'))).toBe(true);
+  });
+
+  it('files nothing under a word that is no kind of anything asked', () => {
+    expect(kindsOf(stem('sport'))).not.toContain(stem('sport'));
+    expect(kindsOf('')).toEqual([]);
+    expect(isKind(stem('popularity'))).toBe(false);
   });
 });
