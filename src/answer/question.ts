@@ -37,6 +37,8 @@ export interface ParsedQuestion {
    * when WordNet files nouns under it; a sentence naming a noun of that kind ("tennis") likely answers.
    */
   kind: string | undefined;
+  /** Acronyms the question writes ("AARP", "NATO"): a sentence that spells one out likely says what it is. */
+  acronyms: string[];
 }
 
 /**
@@ -112,7 +114,18 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     focus: focus !== undefined && kept.has(focus) ? focus : undefined,
     related,
     kind,
+    acronyms: acronymsOf(text),
   };
+}
+
+const ACRONYM = /(?<![\p{L}\p{N}])\p{Lu}{2,6}(?![\p{L}\p{N}])/gu;
+
+/** The all-capital words of a question, unless the whole question is shouted. */
+function acronymsOf(text: string): string[] {
+  const found = text.match(ACRONYM) ?? [];
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  if (found.join('').length * 2 > letters) return [];
+  return [...new Set(found)];
 }
 
 const WHAT = new Set(['what', 'which']);

@@ -72,4 +72,12 @@ describe('rankSentences', () => {
       ranked.indexOf('The ferry port was opened in 1990 after six years of work.'),
     );
   });
+
+  it('prefers, for a question about an acronym, the sentence that spells it out', () => {
+    const ranked = rank('What does AARP stand for?', [
+      'AARP officials met in Washington on Monday to plan the vote.',
+      'The survey was run for AARP, formerly the American Association of Retired Persons.',
+    ]);
+    expect(ranked[0]).toContain('American Association of Retired Persons');
+  });
 });
