@@ -14,7 +14,7 @@ import { CANDIDATE_PASSAGES } from '../src/answer/answer.js';
 import { parseQuestion } from '../src/answer/question.js';
 import { DEFAULT_WEIGHTS, rankSentences } from '../src/answer/rank.js';
 import { buildPassages } from '../src/search/chunk.js';
-import { type EngineState, SearchEngine } from '../src/search/engine.js';
+import { type EngineState, LAZY_ARRAYS, SearchEngine } from '../src/search/engine.js';
 import { CHUNK_OPTIONS } from '../src/search/options.js';
 import { readSnapshot, writeSnapshot } from '../src/search/snapshot.js';
 import { analyze } from '../src/text/analyzer.js';
@@ -77,7 +77,10 @@ const state = step('engine.toState()', () => engine.toState());
 const dir = await mkdtemp(path.join(os.tmpdir(), 'newsdesk-profile-'));
 const written = await stepAsync('writeSnapshot', () => writeSnapshot(dir, state));
 process.stdout.write(`  snapshot ${(written.bytes / 2 ** 20).toFixed(1)} MB\n`);
-const parsed = await stepAsync('readSnapshot', async () => (await readSnapshot(dir)) as EngineState);
+const parsed = await stepAsync(
+  'readSnapshot',
+  async () => (await readSnapshot(dir, { lazy: LAZY_ARRAYS })) as EngineState,
+);
 const loaded = step('SearchEngine.fromState', () => SearchEngine.fromState(parsed));
 
 const questions = makeQuestions(articles, 300, 20261123).map((q) => q.text);

@@ -15,12 +15,7 @@ import {
 import { cleanText, findSourceLine } from './clean.js';
 import { extractHtml } from './html.js';
 
-/**
- * Version of what an article file yields (front-matter reading, HTML extraction, cleaning, sentence
- * splitting). The index stores parsed articles and re-parses only files whose bytes changed, so bump
- * this whenever a change to those rules changes their output: every snapshot is then rebuilt.
- */
-export const PARSER_VERSION = 'parser-2';
+export { PARSER_VERSION } from './version.js';
 
 /** File endings the loader reads; anything else in the corpus folder is ignored. */
 export const ARTICLE_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm'] as const;

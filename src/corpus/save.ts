@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { AppError, isAppError } from '../errors.js';
 import { type ArticleMeta, type FrontMatter, frontMatterSchema } from './article.js';
 import { ARTICLE_EXTENSIONS, articleIdFromPath, splitFrontMatter, stripMarkdown } from './load.js';
+import { syncDir } from './sync.js';
 
 /** An article to write: its metadata and its cleaned paragraphs, in order. */
 export interface ArticleInput {
@@ -219,20 +220,6 @@ async function writeNew(dir: string, file: string, bytes: Buffer): Promise<boole
     );
   } finally {
     await unlink(temp).catch(() => {});
-  }
-}
-
-/** Makes a folder's new entries durable; some platforms cannot fsync a folder, which is not an error. */
-export async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // EISDIR/EPERM/EINVAL on platforms without directory fsync.
   }
 }
 

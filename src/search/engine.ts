@@ -2,8 +2,14 @@ import type { Article, ArticleMeta, Sentence } from '../corpus/article.js';
 import { analyze } from '../text/analyzer.js';
 import { buildPassages } from './chunk.js';
 import { CHUNK_OPTIONS } from './options.js';
-import { type PackableArticle, type PackedIndex, packIndex, searchPacked } from './packed.js';
-import type { SnapshotArray } from './snapshot.js';
+import {
+  type PackableArticle,
+  type PackedIndex,
+  packIndex,
+  type SentenceTerms,
+  searchPacked,
+} from './packed.js';
+import type { LazyArrays, SnapshotArray } from './snapshot.js';
 import type {
   ArticleSummary,
   Candidate,
@@ -19,32 +25,46 @@ export interface EngineState {
   vocabulary: string[];
   sentenceTermTotal: number;
   arrays: Record<string, SnapshotArray>;
+  /** Arrays the snapshot reader left on disk (see `LAZY_ARRAYS`). */
+  lazy?: LazyArrays | undefined;
 }
 
-/** Columns of sentence data shared by the articles of one snapshot (or owned by one added article). */
-interface Columns {
-  /** `[paragraph, start, end]` of each sentence. */
+/**
+ * Per-article arrays a loaded engine reads from the snapshot file only when an article is quoted,
+ * ranked or removed: the bulk of a snapshot (text, sentence terms and offsets), which a start-up
+ * would otherwise spend most of its time copying into memory.
+ */
+export const LAZY_ARRAYS = ['text', 'spans', 'termOffsets', 'terms', 'paragraphStarts'] as const;
+
+/** Where a snapshot article's lazy arrays are: its first sentence and paragraph, its text's bytes. */
+interface OnDisk {
+  arrays: LazyArrays;
+  sentence: number;
+  paragraph: number;
+  paragraphs: number;
+  textFrom: number;
+  textTo: number;
+}
+
+/** An article's sentence spans (`[paragraph, start, end]` each) and paragraph offsets, with its text. */
+interface Body {
   spans: Uint32Array;
-  /** Where each sentence's term ids start in `terms` (one more entry than sentences). */
-  termOffsets: Uint32Array;
-  terms: Uint32Array;
+  paragraphStarts: Uint32Array;
+  text: string;
 }
 
-/** An article as the engine keeps it: metadata, then numbers in typed arrays; text decoded on demand. */
+/** An article as the engine keeps it: metadata and typed arrays; the rest read from disk when needed. */
 interface ArticleRecord extends PackableArticle {
   id: string;
   path: string;
   hash: string;
   meta: ArticleMeta;
-  cols: Columns;
-  /** Its first sentence in `cols`, and how many it has. */
-  s0: number;
   sentenceCount: number;
-  /** Character offset of each paragraph in the text. */
-  paragraphStarts: Uint32Array;
-  text?: string | undefined;
-  /** Where the text's UTF-8 bytes are, for an article loaded from a snapshot and not yet read. */
-  textBytes?: Uint8Array | undefined;
+  /** Sentence term ids, once read (always, for an article added in this process). */
+  terms?: SentenceTerms | undefined;
+  /** Kept for an article added in this process; read from `disk` for one loaded from a snapshot. */
+  body?: Body | undefined;
+  disk?: OnDisk | undefined;
 }
 
 /** The passage query keeps this many of the question's heaviest terms ... */
@@ -95,43 +115,52 @@ export class SearchEngine implements SearchStore {
       if (!(array instanceof Uint32Array)) throw new Error(`snapshot array ${name} is missing`);
       return array;
     };
-    state.vocabulary.forEach((term, id) => {
+    const { vocabulary } = state;
+    for (let id = 0; id < vocabulary.length; id++) {
+      const term = vocabulary[id] as string;
       engine.vocabulary.push(term);
       engine.termIds.set(term, id);
-    });
+    }
     engine.sentenceDf = need('sentenceDf');
     engine.sentenceTermTotal = state.sentenceTermTotal;
-    const cols: Columns = { spans: need('spans'), termOffsets: need('termOffsets'), terms: need('terms') };
+    const arrays = state.lazy ?? inMemory(a);
     const counts = need('counts');
-    const paragraphStarts = need('paragraphStarts');
     const titleTerms = need('titleTerms');
     const passages = need('passages');
     const textOffsets = need('textBytes');
-    const text = a.text instanceof Uint8Array ? a.text : new Uint8Array(0);
-    let s0 = 0;
-    let p0 = 0;
-    let t0 = 0;
-    let q0 = 0;
-    state.articles.forEach((meta, i) => {
-      const [sentences, paragraphs, titles, passageCount] = [0, 1, 2, 3].map(
-        (k) => counts[4 * i + k] ?? 0,
-      ) as [number, number, number, number];
-      engine.records.set(meta.id, {
-        ...meta,
-        cols,
-        s0,
+    let sentence = 0;
+    let paragraph = 0;
+    let title = 0;
+    let passage = 0;
+    for (let i = 0; i < state.articles.length; i++) {
+      const { id, path, hash, meta } = state.articles[i] as EngineState['articles'][number];
+      const sentences = counts[4 * i] as number;
+      const paragraphs = counts[4 * i + 1] as number;
+      const titles = counts[4 * i + 2] as number;
+      const passageCount = counts[4 * i + 3] as number;
+      engine.records.set(id, {
+        id,
+        path,
+        hash,
+        meta,
         sentenceCount: sentences,
-        paragraphStarts: paragraphStarts.subarray(q0, q0 + paragraphs),
-        titleTerms: titleTerms.subarray(t0, t0 + titles),
-        passages: passages.subarray(2 * p0, 2 * (p0 + passageCount)),
-        textBytes: text.subarray(textOffsets[i] ?? 0, textOffsets[i + 1] ?? 0),
+        titleTerms: titleTerms.subarray(title, title + titles),
+        passages: passages.subarray(2 * passage, 2 * (passage + passageCount)),
+        disk: {
+          arrays,
+          sentence,
+          paragraph,
+          paragraphs,
+          textFrom: textOffsets[i] as number,
+          textTo: textOffsets[i + 1] as number,
+        },
       });
-      s0 += sentences;
-      q0 += paragraphs;
-      t0 += titles;
-      p0 += passageCount;
-    });
-    engine.sentenceCount = s0;
+      sentence += sentences;
+      paragraph += paragraphs;
+      title += titles;
+      passage += passageCount;
+    }
+    engine.sentenceCount = sentence;
     const slots = [...engine.records.values()];
     engine.packed = {
       index: {
@@ -141,7 +170,7 @@ export class SearchEngine implements SearchStore {
         articlePassages: need('index.articlePassages'),
         textOffsets: need('index.textOffsets'),
         textPassages: need('index.textPassages'),
-        textFreqs: a['index.textFreqs'] as Uint16Array,
+        textFreqs: a['index.textFreqs'] as Uint8Array,
         titleOffsets: need('index.titleOffsets'),
         titleArticles: need('index.titleArticles'),
         titleFreqs: a['index.titleFreqs'] as Uint16Array,
@@ -156,61 +185,49 @@ export class SearchEngine implements SearchStore {
   /** Serialisable state for the snapshot: every array concatenated over the articles, in index order. */
   toState(): EngineState {
     const { index, slots } = this.index();
-    const sentences = slots.reduce((n, r) => n + r.sentenceCount, 0);
-    const spans = new Uint32Array(3 * sentences);
-    const termOffsets = new Uint32Array(sentences + 1);
-    const terms = new Uint32Array(this.sentenceTermTotal);
+    const parts = slots.map((r) => ({ record: r, terms: this.termsOf(r), body: this.bodyBytes(r) }));
+    const concat = (pick: (part: (typeof parts)[number]) => Uint32Array) => {
+      const out = new Uint32Array(parts.reduce((n, part) => n + pick(part).length, 0));
+      parts.reduce((at, part) => {
+        out.set(pick(part), at);
+        return at + pick(part).length;
+      }, 0);
+      return out;
+    };
     const counts = new Uint32Array(4 * slots.length);
-    const paragraphStarts = new Uint32Array(slots.reduce((n, r) => n + r.paragraphStarts.length, 0));
-    const titleTerms = new Uint32Array(slots.reduce((n, r) => n + r.titleTerms.length, 0));
-    const passages = new Uint32Array(slots.reduce((n, r) => n + r.passages.length, 0));
+    const termOffsets = new Uint32Array(this.sentenceCount + 1);
     const textBytes = new Uint32Array(slots.length + 1);
-    const texts: Uint8Array[] = [];
-    let s = 0;
-    let t = 0;
-    let q = 0;
-    let tt = 0;
-    let p = 0;
-    let bytes = 0;
+    let sentence = 0;
+    let termBase = 0;
     slots.forEach((r, i) => {
+      const part = parts[i] as (typeof parts)[number];
       counts.set(
-        [r.sentenceCount, r.paragraphStarts.length, r.titleTerms.length, r.passages.length / 2],
+        [r.sentenceCount, part.body.paragraphStarts.length, r.titleTerms.length, r.passages.length / 2],
         4 * i,
       );
-      spans.set(r.cols.spans.subarray(3 * r.s0, 3 * (r.s0 + r.sentenceCount)), 3 * s);
-      const from = r.cols.termOffsets[r.s0] as number;
-      const to = r.cols.termOffsets[r.s0 + r.sentenceCount] as number;
+      const { termOffsets: own } = part.terms;
       for (let k = 0; k < r.sentenceCount; k++) {
-        termOffsets[s + k] = t + (r.cols.termOffsets[r.s0 + k] as number) - from;
+        termOffsets[sentence + k] = termBase + (own[k] as number) - (own[0] as number);
       }
-      terms.set(r.cols.terms.subarray(from, to), t);
-      s += r.sentenceCount;
-      t += to - from;
-      paragraphStarts.set(r.paragraphStarts, q);
-      q += r.paragraphStarts.length;
-      titleTerms.set(r.titleTerms, tt);
-      tt += r.titleTerms.length;
-      passages.set(r.passages, p);
-      p += r.passages.length;
-      const text = r.textBytes ?? Buffer.from(r.text ?? '', 'utf8');
-      texts.push(text);
-      bytes += text.length;
-      textBytes[i + 1] = bytes;
+      sentence += r.sentenceCount;
+      termBase += (own[r.sentenceCount] as number) - (own[0] as number);
+      textBytes[i + 1] = (textBytes[i] as number) + part.body.text.length;
     });
-    termOffsets[s] = t;
-    const text = new Uint8Array(bytes);
-    texts.reduce((at, chunk) => {
-      text.set(chunk, at);
-      return at + chunk.length;
-    }, 0);
+    termOffsets[sentence] = termBase;
+    const text = new Uint8Array(textBytes[slots.length] as number);
+    parts.forEach((part, i) => {
+      text.set(part.body.text, textBytes[i]);
+    });
     const arrays: Record<string, SnapshotArray> = {
       counts,
-      spans,
+      spans: concat((p) => p.body.spans),
       termOffsets,
-      terms,
-      paragraphStarts,
-      titleTerms,
-      passages,
+      terms: concat(({ terms: t }) =>
+        t.terms.subarray(t.termOffsets[0], t.termOffsets[t.termOffsets.length - 1]),
+      ),
+      paragraphStarts: concat((p) => p.body.paragraphStarts),
+      titleTerms: concat((p) => p.record.titleTerms),
+      passages: concat((p) => p.record.passages),
       textBytes,
       text,
       sentenceDf: this.sentenceDf.subarray(0, this.vocabulary.length),
@@ -236,7 +253,6 @@ export class SearchEngine implements SearchStore {
       for (const term of analyze(sentence.text)) ids.push(this.termId(term));
     });
     termOffsets[article.sentences.length] = ids.length;
-    const terms = Uint32Array.from(ids);
     const paragraphStarts = new Uint32Array(article.paragraphs.length);
     let at = 0;
     article.paragraphs.forEach((paragraph, i) => {
@@ -248,16 +264,15 @@ export class SearchEngine implements SearchStore {
       path: article.path,
       hash: article.hash,
       meta: article.meta,
-      cols: { spans, termOffsets, terms },
-      s0: 0,
       sentenceCount: article.sentences.length,
-      paragraphStarts,
       titleTerms: Uint32Array.from(analyze(article.meta.title), (term) => this.termId(term)),
       passages: Uint32Array.from(buildPassages(article, CHUNK_OPTIONS).flatMap((p) => [p.first, p.last])),
-      text: article.text,
+      terms: { termOffsets, terms: Uint32Array.from(ids) },
+      body: { spans, paragraphStarts, text: article.text },
     };
     this.records.set(article.id, record);
     this.countSentences(record, 1);
+    this.expanded.delete(article.id);
     this.packed = undefined;
   }
 
@@ -274,9 +289,9 @@ export class SearchEngine implements SearchStore {
 
   /** Adds (`sign` 1) or takes away (-1) an article's sentences from the sentence statistics. */
   private countSentences(r: ArticleRecord, sign: 1 | -1): void {
-    const { termOffsets, terms } = r.cols;
+    const { termOffsets, terms } = this.termsOf(r);
     const seen = new Set<number>();
-    for (let i = r.s0; i < r.s0 + r.sentenceCount; i++) {
+    for (let i = 0; i < r.sentenceCount; i++) {
       seen.clear();
       const from = termOffsets[i] as number;
       const to = termOffsets[i + 1] as number;
@@ -285,6 +300,38 @@ export class SearchEngine implements SearchStore {
       for (const t of seen) this.sentenceDf[t] = (this.sentenceDf[t] as number) + sign;
     }
     this.sentenceCount += sign * r.sentenceCount;
+  }
+
+  /** An article's sentence term ids, read from the snapshot the first time they are needed. */
+  private termsOf(r: ArticleRecord): SentenceTerms {
+    if (!r.terms) {
+      const disk = r.disk as OnDisk;
+      const termOffsets = disk.arrays.read('termOffsets', disk.sentence, r.sentenceCount + 1) as Uint32Array;
+      const from = termOffsets[0] as number;
+      const terms = disk.arrays.read(
+        'terms',
+        from,
+        (termOffsets[r.sentenceCount] as number) - from,
+      ) as Uint32Array;
+      for (let i = 0; i < termOffsets.length; i++) termOffsets[i] = (termOffsets[i] as number) - from;
+      r.terms = { termOffsets, terms };
+    }
+    return r.terms;
+  }
+
+  /** An article's spans, paragraph offsets and text as UTF-8 bytes (for the snapshot). */
+  private bodyBytes(r: ArticleRecord): {
+    spans: Uint32Array;
+    paragraphStarts: Uint32Array;
+    text: Uint8Array;
+  } {
+    if (r.body) return { ...r.body, text: Buffer.from(r.body.text, 'utf8') };
+    const disk = r.disk as OnDisk;
+    return {
+      spans: disk.arrays.read('spans', 3 * disk.sentence, 3 * r.sentenceCount) as Uint32Array,
+      paragraphStarts: disk.arrays.read('paragraphStarts', disk.paragraph, disk.paragraphs) as Uint32Array,
+      text: disk.arrays.read('text', disk.textFrom, disk.textTo - disk.textFrom) as Uint8Array,
+    };
   }
 
   private termId(term: string): number {
@@ -307,7 +354,7 @@ export class SearchEngine implements SearchStore {
     if (!this.packed) {
       const slots = [...this.records.values()];
       this.packed = {
-        index: packIndex(slots, this.vocabulary.length),
+        index: packIndex(slots, this.vocabulary.length, (r) => this.termsOf(r)),
         slots,
         slotOf: new Map(slots.map((r, i) => [r.id, i])),
       };
@@ -383,9 +430,9 @@ export class SearchEngine implements SearchStore {
   sentenceTerms(articleId: string): readonly (readonly string[])[] {
     const r = this.records.get(articleId);
     if (!r) return [];
-    const { termOffsets, terms } = r.cols;
+    const { termOffsets, terms } = this.termsOf(r);
     const out: string[][] = [];
-    for (let i = r.s0; i < r.s0 + r.sentenceCount; i++) {
+    for (let i = 0; i < r.sentenceCount; i++) {
       const sentence: string[] = [];
       for (let k = termOffsets[i] as number; k < (termOffsets[i + 1] as number); k++) {
         sentence.push(this.vocabulary[terms[k] as number] as string);
@@ -425,26 +472,20 @@ export class SearchEngine implements SearchStore {
       this.expanded.set(r.id, cached);
       return cached;
     }
-    if (r.text === undefined) {
-      const bytes = r.textBytes ?? new Uint8Array(0);
-      r.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      r.textBytes = undefined;
-    }
-    const text = r.text;
-    const paragraphs = Array.from(r.paragraphStarts, (start, i) => {
-      const next = r.paragraphStarts[i + 1];
+    const body = r.body ?? decodeBody(this.bodyBytes(r));
+    const { text, spans } = body;
+    const paragraphs = Array.from(body.paragraphStarts, (start, i) => {
+      const next = body.paragraphStarts[i + 1];
       return text.slice(start, next === undefined ? text.length : next - 2);
     });
     const sentences: Sentence[] = [];
-    const { spans } = r.cols;
     for (let i = 0; i < r.sentenceCount; i++) {
-      const at = 3 * (r.s0 + i);
-      const start = spans[at + 1] as number;
-      const end = spans[at + 2] as number;
+      const start = spans[3 * i + 1] as number;
+      const end = spans[3 * i + 2] as number;
       sentences.push({
         articleId: r.id,
         index: i,
-        paragraph: spans[at] as number,
+        paragraph: spans[3 * i] as number,
         start,
         end,
         text: text.slice(start, end),
@@ -477,4 +518,21 @@ export class SearchEngine implements SearchStore {
     for (const r of this.records.values()) passages += r.passages.length / 2;
     return { articles: this.records.size, passages, sentences: this.sentenceCount };
   }
+}
+
+function decodeBody(bytes: { spans: Uint32Array; paragraphStarts: Uint32Array; text: Uint8Array }): Body {
+  const { text } = bytes;
+  return { ...bytes, text: Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8') };
+}
+
+/** Arrays already in memory, read through the same interface as a snapshot file's lazy arrays. */
+function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
+  return {
+    has: (name) => name in arrays,
+    read(name, from, count) {
+      const array = arrays[name];
+      if (!array) throw new Error(`snapshot array ${name} is missing`);
+      return array.slice(from, from + count);
+    },
+  };
 }

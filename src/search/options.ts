@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PARSER_VERSION } from '../corpus/load.js';
+import { PARSER_VERSION } from '../corpus/version.js';
 import { ANALYZER_VERSION } from '../text/analyzer.js';
 import { DEFAULT_CHUNK_OPTIONS } from './chunk.js';
 

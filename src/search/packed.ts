@@ -1,13 +1,13 @@
 import { FIELD_BOOST, PASSAGE_BM25 } from './options.js';
 
-/**
- * What the packed index needs of one article: where its analyzed terms are (term ids, sentence by
- * sentence, contiguous), its title's term ids, and its passages as sentence ranges.
- */
+/** An article's analyzed terms: sentence i's term ids are `terms[termOffsets[i] .. termOffsets[i + 1]]`. */
+export interface SentenceTerms {
+  readonly termOffsets: Uint32Array;
+  readonly terms: Uint32Array;
+}
+
+/** What the packed index needs of one article besides its terms: title term ids and passages. */
 export interface PackableArticle {
-  /** Term ids of every sentence, contiguous; sentence i spans `termOffsets[s0 + i] .. [s0 + i + 1]`. */
-  readonly cols: { readonly termOffsets: Uint32Array; readonly terms: Uint32Array };
-  readonly s0: number;
   /** Title term ids. */
   readonly titleTerms: Uint32Array;
   /** `[first, last]` sentence (inclusive, article-relative) of each passage, flat. */
@@ -40,7 +40,7 @@ export interface PackedIndex {
   /** Text postings: term t's passages are `textPassages[textOffsets[t] .. textOffsets[t + 1]]`. */
   textOffsets: Uint32Array;
   textPassages: Uint32Array;
-  textFreqs: Uint16Array;
+  textFreqs: Uint8Array;
   /** Title postings, by article. */
   titleOffsets: Uint32Array;
   titleArticles: Uint32Array;
@@ -50,7 +50,11 @@ export interface PackedIndex {
 }
 
 /** Builds the packed index of `articles` (their order is the passage order) over `vocabularySize` terms. */
-export function packIndex(articles: readonly PackableArticle[], vocabularySize: number): PackedIndex {
+export function packIndex<A extends PackableArticle>(
+  articles: readonly A[],
+  vocabularySize: number,
+  termsOf: (article: A) => SentenceTerms,
+): PackedIndex {
   const V = vocabularySize;
   let passageCount = 0;
   for (const a of articles) passageCount += a.passages.length / 2;
@@ -74,13 +78,14 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
       titleCount[t] = (titleCount[t] as number) + 1;
       titleLength[slot] = (titleLength[slot] as number) + 1;
     }
+    const sentences = termsOf(a);
     for (let n = 0; n < a.passages.length / 2; n++, p++) {
       passageArticle[p] = slot;
       passageOrdinal[p] = n;
-      const [from, to] = termRange(a, n);
+      const [from, to] = termRange(a, sentences, n);
       let distinct = 0;
       for (let i = from; i < to; i++) {
-        const t = a.cols.terms[i] as number;
+        const t = sentences.terms[i] as number;
         if (seen[t] === p) continue;
         seen[t] = p;
         distinct++;
@@ -94,7 +99,7 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
   const textOffsets = prefixSums(textCount);
   const titleOffsets = prefixSums(titleCount);
   const textPassages = new Uint32Array(textOffsets[V] as number);
-  const textFreqs = new Uint16Array(textPassages.length);
+  const textFreqs = new Uint8Array(textPassages.length);
   const titleArticles = new Uint32Array(titleOffsets[V] as number);
   const titleFreqs = new Uint16Array(titleArticles.length);
   const textCursor = textOffsets.slice(0, V);
@@ -106,9 +111,10 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
   p = 0;
   articles.forEach((a, slot) => {
     emit(a.titleTerms, 0, a.titleTerms.length, -2 - slot, slot, titleCursor, titleArticles, titleFreqs);
+    const sentences = termsOf(a);
     for (let n = 0; n < a.passages.length / 2; n++, p++) {
-      const [from, to] = termRange(a, n);
-      emit(a.cols.terms, from, to, p, p, textCursor, textPassages, textFreqs);
+      const [from, to] = termRange(a, sentences, n);
+      emit(sentences.terms, from, to, p, p, textCursor, textPassages, textFreqs);
     }
   });
   return {
@@ -134,7 +140,7 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
     doc: number,
     cursor: Uint32Array,
     docs: Uint32Array,
-    freqs: Uint16Array,
+    freqs: Uint8Array | Uint16Array,
   ): void {
     for (let i = from; i < to; i++) {
       const t = terms[i] as number;
@@ -150,7 +156,8 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
       if (f === 0) continue;
       const at = cursor[t] as number;
       docs[at] = doc;
-      freqs[at] = f;
+      // A text frequency above 255 (one passage repeating a word that often) is kept as 255.
+      freqs[at] = Math.min(f, freqs instanceof Uint8Array ? 0xff : 0xffff);
       cursor[t] = at + 1;
       freq[t] = 0;
     }
@@ -158,10 +165,10 @@ export function packIndex(articles: readonly PackableArticle[], vocabularySize: 
 }
 
 /** Where passage `n` of an article starts and ends in its term-id column. */
-function termRange(a: PackableArticle, n: number): [number, number] {
+function termRange(a: PackableArticle, sentences: SentenceTerms, n: number): [number, number] {
   const first = a.passages[2 * n] as number;
   const last = a.passages[2 * n + 1] as number;
-  return [a.cols.termOffsets[a.s0 + first] as number, a.cols.termOffsets[a.s0 + last + 1] as number];
+  return [sentences.termOffsets[first] as number, sentences.termOffsets[last + 1] as number];
 }
 
 function prefixSums(counts: Uint32Array): Uint32Array {

@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { SearchEngine } from './engine.js';
+import { LAZY_ARRAYS, SearchEngine } from './engine.js';
 import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -29,7 +29,7 @@ export async function openIndex(
   let engine: SearchEngine | undefined;
   let snapshot: RefreshSummary['snapshot'] = 'created';
   try {
-    const state = await readSnapshot(options.snapshotDir);
+    const state = await readSnapshot(options.snapshotDir, { lazy: LAZY_ARRAYS });
     if (state) {
       engine = SearchEngine.fromState(state);
       snapshot = 'loaded';
