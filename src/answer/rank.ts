@@ -2,7 +2,7 @@ import type { Article, Sentence } from '../corpus/article.js';
 import type { Candidate, CorpusStats, SearchStore } from '../search/store.js';
 import { analyze, normalizeText, tokenize } from '../text/analyzer.js';
 import type { AnswerCues } from '../text/question.js';
-import { findAnswerCues } from '../text/question.js';
+import { findAnswerCues, stripDateline } from '../text/question.js';
 import { kindsOf } from '../text/synonyms.js';
 import type { ParsedQuestion } from './question.js';
 
@@ -410,7 +410,7 @@ function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): num
   }
   const figures = cues.values.filter((v) => FIGURE_VALUE.test(v) && !question.figures.has(v));
   const newYear = figures.some((v) => YEAR_VALUE.test(v));
-  const masked = text.includes('<num>');
+  const masked = text.includes('<num>') && stripDateline(text).includes('<num>');
   const newNumber =
     figures.length > 0 || masked || (cues.hasNumber && !cues.values.some((v) => FIGURE_VALUE.test(v)));
   switch (question.answerType) {

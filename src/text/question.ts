@@ -240,7 +240,7 @@ const NOT_NAMES = new RegExp(`^(?:${MONTHS}|May|${WEEKDAYS}|I)$`);
  * //     values: ['russia', 'moscow', 'kremlin'] }
  */
 export function findAnswerCues(sentenceText: string): AnswerCues {
-  const text = typeof sentenceText === 'string' ? sentenceText : '';
+  const text = stripDateline(typeof sentenceText === 'string' ? sentenceText : '');
   const properNames = properNamesOf(text);
   const values = new Set<string>();
   if (HAS_DIGIT.test(text)) for (const t of tokenize(text)) if (FIGURE.test(t.term)) values.add(t.term);
@@ -254,6 +254,28 @@ export function findAnswerCues(sentenceText: string): AnswerCues {
     hasPlaceCue: hasPlaceCue(text),
     values: [...values],
   };
+}
+
+// "LONDON, Feb 6 (Reuters) - ", "NANJING , January <num> -LRB- Xinhua -RRB- -- ", "WASHINGTON (AP) — ":
+// a capitalised place, maybe a date and an agency, then a dash.
+const DATELINE = new RegExp(
+  `^\\p{Lu}[\\p{Lu}\\s.'-]{1,30}(?:\\s?,\\s?\\p{Lu}[\\p{L}.\\s]{1,20}?)?` +
+    `(?:\\s?,\\s?(?:${MONTHS}|May)\\.?\\s+(?:\\d{1,2}|<num>)(?:\\s?,\\s?(?:\\d{4}|<num>))?)?` +
+    `\\s*(?:(?:-LRB-|\\()\\s*[\\p{L}\\s]{1,30}?\\s*(?:-RRB-|\\))\\s*)?(?:--|—|–|-|_)\\s+`,
+  'u',
+);
+
+/**
+ * A news sentence without its dateline: the place and date a wire story was filed from say when and
+ * where it was written, not when or where the event happened.
+ *
+ * @example stripDateline('LONDON, Feb 6 (Reuters) - The bank raised rates.') // → 'The bank raised rates.'
+ */
+export function stripDateline(text: string): string {
+  const m = DATELINE.exec(text);
+  // Only a dateline with a date, an agency or an all-capitals place: "Hale-Bopp - the comet" is none.
+  if (!m || !(/\d|<num>|-LRB-|\(/.test(m[0]) || /^\p{Lu}{2,}/u.test(m[0]))) return text;
+  return text.slice(m[0].length);
 }
 
 function hasPlaceCue(text: string): boolean {

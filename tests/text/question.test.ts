@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/text/analyzer.js';
-import { findAnswerCues, readQuestion } from '../../src/text/question.js';
+import { findAnswerCues, readQuestion, stripDateline } from '../../src/text/question.js';
 
 describe('readQuestion', () => {
   it.each([
@@ -156,5 +156,28 @@ describe('findAnswerCues', () => {
         expect(Array.isArray(findAnswerCues(text).properNames)).toBe(true);
       }),
     );
+  });
+});
+
+describe('stripDateline', () => {
+  it('drops the place, date and agency a wire story was filed with', () => {
+    expect(stripDateline('LONDON, Feb 6 (Reuters) - The bank raised rates.')).toBe('The bank raised rates.');
+    expect(stripDateline('NANJING , December <num> -LRB- Xinhua -RRB- -- Scientists shot pictures.')).toBe(
+      'Scientists shot pictures.',
+    );
+    expect(stripDateline('WASHINGTON (AP) — The Senate voted.')).toBe('The Senate voted.');
+  });
+
+  it('keeps a sentence that opens with no dateline', () => {
+    const text = 'The comet was first spotted on July 23, 1995, by two astronomers.';
+    expect(stripDateline(text)).toBe(text);
+    expect(stripDateline('Hale-Bopp - the comet of the decade - came back.')).toBe(
+      'Hale-Bopp - the comet of the decade - came back.',
+    );
+  });
+
+  it('does not let the filing date count as a date the sentence gives', () => {
+    expect(findAnswerCues('LONDON, Feb 6 (Reuters) - The bank raised rates again.').hasDate).toBe(false);
+    expect(findAnswerCues('The bank raised rates on Feb 6.').hasDate).toBe(true);
   });
 });
