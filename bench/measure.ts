@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { compileChild } from './compile.js';
 
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
@@ -47,8 +47,6 @@ export interface ColdStart {
   rssMb: number;
 }
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-
 /**
  * Starts `node --import tsx bench/child.ts` (as `npm start` runs the bot, under tsx), which loads the
  * engine from `dir` and answers `question`; measures spawn → the answer line, and reads the child's own
@@ -58,7 +56,8 @@ export async function coldStart(engine: string, dir: string, question: string): 
   // The working tree is shared with people editing src/: a child that met a half-saved file is retried.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await coldStartOnce(engine, dir, question);
+      compiled ??= compileChild();
+      return await coldStartOnce(await compiled, engine, dir, question);
     } catch (err) {
       if (attempt >= 3) throw err;
       await new Promise((r) => setTimeout(r, 10_000));
@@ -66,13 +65,15 @@ export async function coldStart(engine: string, dir: string, question: string): 
   }
 }
 
-function coldStartOnce(engine: string, dir: string, question: string): Promise<ColdStart> {
+let compiled: Promise<string> | undefined;
+
+function coldStartOnce(childJs: string, engine: string, dir: string, question: string): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let answeredMs = 0;
     let out = '';
     let err = '';
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, engine, dir, question], {
+    const child = spawn(process.execPath, ['--expose-gc', childJs, engine, dir, question], {
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
