@@ -80,4 +80,13 @@ describe('rankSentences', () => {
     ]);
     expect(ranked[0]).toContain('American Association of Retired Persons');
   });
+
+  it('prefers, for a "when" question, the sentence with a date over one that repeats more of the question', () => {
+    const ranked = rank('When did the bank raise its interest rate?', [
+      'The bank raised its interest rate again, its governor told reporters.',
+      'The bank raised the rate on 6 February.',
+      'Interest on savings accounts is taxed.',
+    ]);
+    expect(ranked[0]).toContain('6 February');
+  });
 });
