@@ -5,8 +5,9 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 
-/** The bot's entry point, which each shard process runs. */
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+/** The bot's entry point, which each shard process runs: compiled (`npm run build`) or under tsx. */
+const COMPILED = import.meta.url.endsWith('.js');
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', COMPILED ? 'main.js' : 'main.ts');
 
 /** The number of shards Discord recommends for the bot (`GET /gateway/bot` at DISCORD_API_URL). */
 export async function recommendedShardCount(config: Pick<Config, 'DISCORD_API_URL' | 'DISCORD_TOKEN'>) {
@@ -17,7 +18,7 @@ export async function recommendedShardCount(config: Pick<Config, 'DISCORD_API_UR
 
 /**
  * Runs the gateway bot as TOTAL_SHARDS processes (`auto`: as many as Discord recommends) with discord.js's
- * ShardingManager, each one `src/main.ts` under tsx. The manager hands every process its shard id and
+ * ShardingManager, each one `src/main.ts` under tsx (or `dist/src/main.js` when itself compiled). The manager hands every process its shard id and
  * the total in the SHARDS and SHARD_COUNT environment variables (and the token in DISCORD_TOKEN), which
  * `new Client()` reads by itself, so each IDENTIFYs with `shard: [id, total]` and Discord sends it the
  * events of its share of the guilds. Processes start SHARD_SPAWN_DELAY_MS apart and are restarted when
@@ -42,7 +43,7 @@ export async function startShards(config: Config, log: Logger): Promise<Sharding
     totalShards: total,
     mode: 'process',
     respawn: true,
-    execArgv: ['--import', 'tsx'],
+    execArgv: COMPILED ? [] : ['--import', 'tsx'],
   });
   manager.on('shardCreate', (shard: Shard) => {
     const shardLog = log.child({ shard: shard.id });
