@@ -31,14 +31,17 @@ export interface EngineState {
 
 /**
  * Per-article arrays a loaded engine reads from the snapshot file only when an article is quoted,
- * ranked or removed: the bulk of a snapshot (text, sentence terms and offsets), which a start-up
- * would otherwise spend most of its time copying into memory.
+ * ranked or removed: the bulk of a snapshot (text and sentence terms), which a start-up would
+ * otherwise spend most of its time copying into memory. Their offsets stay in memory, so reading an
+ * article's slice is one read.
  */
-export const LAZY_ARRAYS = ['text', 'spans', 'termOffsets', 'terms', 'paragraphStarts'] as const;
+export const LAZY_ARRAYS = ['text', 'terms'] as const;
 
 /** Where a snapshot article's lazy arrays are: its first sentence and paragraph, its text's bytes. */
 interface OnDisk {
   arrays: LazyArrays;
+  /** The snapshot's in-memory per-sentence and per-paragraph arrays, shared by its articles. */
+  shared: { spans: Uint32Array; termOffsets: Uint32Array; paragraphStarts: Uint32Array };
   sentence: number;
   paragraph: number;
   paragraphs: number;
@@ -91,6 +94,7 @@ export class SearchEngine implements SearchStore {
   private sentenceTermTotal = 0;
   private packed: { index: PackedIndex; slots: ArticleRecord[]; slotOf: Map<string, number> } | undefined;
   private readonly expanded = new Map<string, Article>();
+  private readonly termStrings = new Map<string, string[][]>();
 
   private constructor() {}
 
@@ -124,6 +128,11 @@ export class SearchEngine implements SearchStore {
     engine.sentenceDf = need('sentenceDf');
     engine.sentenceTermTotal = state.sentenceTermTotal;
     const arrays = state.lazy ?? inMemory(a);
+    const shared = {
+      spans: need('spans'),
+      termOffsets: need('termOffsets'),
+      paragraphStarts: need('paragraphStarts'),
+    };
     const counts = need('counts');
     const titleTerms = need('titleTerms');
     const passages = need('passages');
@@ -148,6 +157,7 @@ export class SearchEngine implements SearchStore {
         passages: passages.subarray(2 * passage, 2 * (passage + passageCount)),
         disk: {
           arrays,
+          shared,
           sentence,
           paragraph,
           paragraphs,
@@ -273,6 +283,7 @@ export class SearchEngine implements SearchStore {
     this.records.set(article.id, record);
     this.countSentences(record, 1);
     this.expanded.delete(article.id);
+    this.termStrings.delete(article.id);
     this.packed = undefined;
   }
 
@@ -283,6 +294,7 @@ export class SearchEngine implements SearchStore {
     this.countSentences(record, -1);
     this.records.delete(articleId);
     this.expanded.delete(articleId);
+    this.termStrings.delete(articleId);
     this.packed = undefined;
     return true;
   }
@@ -306,7 +318,7 @@ export class SearchEngine implements SearchStore {
   private termsOf(r: ArticleRecord): SentenceTerms {
     if (!r.terms) {
       const disk = r.disk as OnDisk;
-      const termOffsets = disk.arrays.read('termOffsets', disk.sentence, r.sentenceCount + 1) as Uint32Array;
+      const termOffsets = disk.shared.termOffsets.slice(disk.sentence, disk.sentence + r.sentenceCount + 1);
       const from = termOffsets[0] as number;
       const terms = disk.arrays.read(
         'terms',
@@ -328,8 +340,8 @@ export class SearchEngine implements SearchStore {
     if (r.body) return { ...r.body, text: Buffer.from(r.body.text, 'utf8') };
     const disk = r.disk as OnDisk;
     return {
-      spans: disk.arrays.read('spans', 3 * disk.sentence, 3 * r.sentenceCount) as Uint32Array,
-      paragraphStarts: disk.arrays.read('paragraphStarts', disk.paragraph, disk.paragraphs) as Uint32Array,
+      spans: disk.shared.spans.subarray(3 * disk.sentence, 3 * (disk.sentence + r.sentenceCount)),
+      paragraphStarts: disk.shared.paragraphStarts.subarray(disk.paragraph, disk.paragraph + disk.paragraphs),
       text: disk.arrays.read('text', disk.textFrom, disk.textTo - disk.textFrom) as Uint8Array,
     };
   }
@@ -428,6 +440,8 @@ export class SearchEngine implements SearchStore {
   }
 
   sentenceTerms(articleId: string): readonly (readonly string[])[] {
+    const cached = recall(this.termStrings, articleId);
+    if (cached) return cached;
     const r = this.records.get(articleId);
     if (!r) return [];
     const { termOffsets, terms } = this.termsOf(r);
@@ -439,7 +453,7 @@ export class SearchEngine implements SearchStore {
       }
       out.push(sentence);
     }
-    return out;
+    return remember(this.termStrings, articleId, out);
   }
 
   stats(): CorpusStats {
@@ -466,12 +480,8 @@ export class SearchEngine implements SearchStore {
 
   /** An article with its text and sentence objects, made from the record (a few hundred are kept). */
   private expand(r: ArticleRecord): Article {
-    const cached = this.expanded.get(r.id);
-    if (cached) {
-      this.expanded.delete(r.id);
-      this.expanded.set(r.id, cached);
-      return cached;
-    }
+    const cached = recall(this.expanded, r.id);
+    if (cached) return cached;
     const body = r.body ?? decodeBody(this.bodyBytes(r));
     const { text, spans } = body;
     const paragraphs = Array.from(body.paragraphStarts, (start, i) => {
@@ -491,7 +501,7 @@ export class SearchEngine implements SearchStore {
         text: text.slice(start, end),
       });
     }
-    const article: Article = {
+    return remember(this.expanded, r.id, {
       id: r.id,
       path: r.path,
       hash: r.hash,
@@ -499,13 +509,7 @@ export class SearchEngine implements SearchStore {
       paragraphs,
       text,
       sentences,
-    };
-    this.expanded.set(r.id, article);
-    if (this.expanded.size > EXPANDED_ARTICLES) {
-      const oldest = this.expanded.keys().next().value;
-      if (oldest !== undefined) this.expanded.delete(oldest);
-    }
-    return article;
+    });
   }
 
   /** Content hash of each indexed article, by id: what an incremental refresh compares against. */
@@ -535,4 +539,24 @@ function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
       return array.slice(from, from + count);
     },
   };
+}
+
+/** A cached value, marked as the most recently used. */
+function recall<V>(cache: Map<string, V>, key: string): V | undefined {
+  const value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** Caches a value, dropping the least recently used one past `EXPANDED_ARTICLES`. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  cache.set(key, value);
+  if (cache.size > EXPANDED_ARTICLES) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  return value;
 }

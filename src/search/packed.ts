@@ -186,6 +186,7 @@ interface Scratch {
   score: Float64Array;
   matched: Uint8Array;
   touchedAt: Int32Array;
+  touched: Int32Array;
   /** The last query term counted for the passage. */
   lastTerm: Int32Array;
   avgText: number;
@@ -194,6 +195,8 @@ interface Scratch {
   bound: Float64Array;
 }
 const scratchOf = new WeakMap<PackedIndex, Scratch>();
+/** How much dearer one binary-search step is than reading one posting in order (cache misses). */
+const PROBE_COST = 4;
 
 /** One query term, ready to score: its postings' ranges and the per-field constants of its BM25+. */
 interface TermPlan {
@@ -238,39 +241,52 @@ export function searchPacked(
   for (let i = n - 1; i >= 0; i--) rest[i] = (rest[i + 1] as number) + (plans[i] as TermPlan).bound;
 
   const acc = new Accumulator(scratch, accept && ((p: number) => accept(index.passageArticle[p] as number)));
-  const { touched } = acc;
   let i = 0;
   let threshold = 0;
   for (; i < n; i++) {
-    if (touched.length >= limit) {
-      threshold = kthScore(touched, score, matched, limit);
-      // A passage not seen yet could at most match every remaining term at its best.
-      if ((rest[i] as number) * (n - i) < threshold) break;
+    // A passage not seen yet could at most match every remaining term at its best.
+    const newcomer = (rest[i] as number) * (n - i);
+    if (acc.count >= limit && acc.best > newcomer) {
+      threshold = kthScore(acc.touched, acc.count, score, matched, limit);
+      if (newcomer < threshold) break;
     }
-    scanTerm(index, scratch, plans[i] as TermPlan, i, acc);
+    scanTerm(index, scratch, plans[i] as TermPlan, i, acc, false);
   }
 
-  let survivors = touched;
-  if (i < n) {
-    for (; i < n; i++) {
-      const remaining = n - i;
-      const bound = rest[i] as number;
-      survivors = survivors.filter(
-        (p) => ((score[p] as number) + bound) * ((matched[p] as number) + remaining) >= threshold,
-      );
-      const plan = plans[i] as TermPlan;
-      for (const p of survivors) {
+  // The lighter terms only add to passages already seen, and only to those that can still make the cut:
+  // looked up one by one when they are few, else by one pass over the term's lists.
+  // A copy: filtered in place below, while `acc.touched` must still list every passage to reset.
+  let survivors = i < n ? acc.touched.slice(0, acc.count) : acc.touched.subarray(0, acc.count);
+  for (; i < n; i++) {
+    const remaining = n - i;
+    const bound = rest[i] as number;
+    let kept = 0;
+    for (let k = 0; k < survivors.length; k++) {
+      const p = survivors[k] as number;
+      if (((score[p] as number) + bound) * ((matched[p] as number) + remaining) >= threshold)
+        survivors[kept++] = p;
+    }
+    survivors = survivors.subarray(0, kept);
+    const plan = plans[i] as TermPlan;
+    const postings = plan.textTo - plan.textFrom + (plan.titleTo - plan.titleFrom);
+    if (kept * Math.log2(postings + 2) * PROBE_COST < postings) {
+      for (let k = 0; k < kept; k++) {
+        const p = survivors[k] as number;
         const s = probeTerm(index, scratch, plan, p);
         if (s > 0) acc.add(p, i, s);
       }
-      if (survivors.length >= limit) threshold = kthScore(survivors, score, matched, limit);
+    } else {
+      scanTerm(index, scratch, plan, i, acc, true);
     }
+    if (kept >= limit) threshold = kthScore(survivors, kept, score, matched, limit);
   }
 
   const best = new TopHits(limit);
-  for (const p of survivors)
+  for (let k = 0; k < survivors.length; k++) {
+    const p = survivors[k] as number;
     best.offer(p, (score[p] as number) * (matched[p] as number), touchedAt[p] as number);
-  for (const p of touched) touchedAt[p] = -1;
+  }
+  acc.reset();
   return best.sorted();
 }
 
@@ -333,14 +349,26 @@ function textScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: numb
   );
 }
 
-/** Reads a term's whole lists: title first, then text (the order MiniSearch visits fields in). */
-function scanTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, q: number, acc: Accumulator): void {
+/**
+ * Reads a term's whole lists: title first, then text (the order MiniSearch visits fields in). With
+ * `seenOnly`, passages not seen yet are skipped.
+ */
+function scanTerm(
+  index: PackedIndex,
+  scratch: Scratch,
+  plan: TermPlan,
+  q: number,
+  acc: Accumulator,
+  seenOnly: boolean,
+): void {
   const { articlePassages, titleArticles, textPassages, textFreqs, passageLength } = index;
   for (let i = plan.titleFrom; i < plan.titleTo; i++) {
     const s = titleScore(index, scratch, plan, i, plan.weight);
     const a = titleArticles[i] as number;
     const end = articlePassages[a + 1] as number;
-    for (let p = articlePassages[a] as number; p < end; p++) acc.add(p, q, s);
+    for (let p = articlePassages[a] as number; p < end; p++) {
+      if (!seenOnly || acc.seen(p)) acc.add(p, q, s);
+    }
   }
   // textScore, unrolled: this loop is the hot path of a search.
   const { k, b, d } = PASSAGE_BM25;
@@ -351,6 +379,7 @@ function scanTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, q: numbe
   for (let i = plan.textFrom; i < plan.textTo; i++) {
     const p = textPassages[i] as number;
     const tf = textFreqs[i] as number;
+    if (seenOnly && !acc.seen(p)) continue;
     const length = Math.max(1, passageLength[p] as number);
     acc.add(p, q, scale * (d + (tf * k1) / (tf + flat + slope * length)));
   }
@@ -358,7 +387,11 @@ function scanTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, q: numbe
 
 /** Per-passage sums and matched-term counts of one search, over the index's reusable scratch arrays. */
 class Accumulator {
-  readonly touched: number[] = [];
+  /** Passages seen, in the order first seen: `touched[0 .. count]`. */
+  readonly touched: Int32Array;
+  count = 0;
+  /** The highest score (sum times terms matched) so far: no `limit`-th score can be above it. */
+  best = 0;
   private readonly score: Float64Array;
   private readonly matched: Uint8Array;
   private readonly lastTerm: Int32Array;
@@ -368,28 +401,43 @@ class Accumulator {
     scratch: Scratch,
     private readonly accept: ((passage: number) => boolean) | undefined,
   ) {
+    this.touched = scratch.touched;
     this.score = scratch.score;
     this.matched = scratch.matched;
     this.lastTerm = scratch.lastTerm;
     this.touchedAt = scratch.touchedAt;
   }
 
+  seen(p: number): boolean {
+    return this.touchedAt[p] !== -1;
+  }
+
   /** Adds term `q`'s score `s` to passage `p` (terms are distinct: a term counts once per passage). */
   add(p: number, q: number, s: number): void {
+    let sum = s;
+    let terms = 1;
     if (this.touchedAt[p] === -1) {
       if (this.accept && !this.accept(p)) return;
-      this.touchedAt[p] = this.touched.length;
-      this.touched.push(p);
-      this.score[p] = s;
-      this.matched[p] = 1;
+      this.touchedAt[p] = this.count;
+      this.touched[this.count++] = p;
       this.lastTerm[p] = q;
-      return;
+    } else {
+      sum += this.score[p] as number;
+      terms = this.matched[p] as number;
+      if (this.lastTerm[p] !== q) {
+        this.lastTerm[p] = q;
+        terms++;
+      }
     }
-    this.score[p] = (this.score[p] as number) + s;
-    if (this.lastTerm[p] !== q) {
-      this.lastTerm[p] = q;
-      this.matched[p] = (this.matched[p] as number) + 1;
-    }
+    this.score[p] = sum;
+    this.matched[p] = terms;
+    if (sum * terms > this.best) this.best = sum * terms;
+  }
+
+  /** Clears the scratch arrays for the next search. */
+  reset(): void {
+    for (let k = 0; k < this.count; k++) this.touchedAt[this.touched[k] as number] = -1;
+    this.count = 0;
   }
 }
 
@@ -416,10 +464,17 @@ function lowerBound(list: Uint32Array, from: number, to: number, value: number):
 }
 
 /** The `k`-th highest current score (sum times terms matched) among `passages`. */
-function kthScore(passages: readonly number[], score: Float64Array, matched: Uint8Array, k: number): number {
+function kthScore(
+  passages: Int32Array,
+  count: number,
+  score: Float64Array,
+  matched: Uint8Array,
+  k: number,
+): number {
   const top = new Float64Array(k);
   let size = 0;
-  for (const p of passages) {
+  for (let i = 0; i < count; i++) {
+    const p = passages[i] as number;
     const s = (score[p] as number) * (matched[p] as number);
     if (size < k) {
       // Keep `top` sorted ascending while it fills.
@@ -455,6 +510,7 @@ function scratchFor(index: PackedIndex): Scratch {
     score: new Float64Array(N),
     matched: new Uint8Array(N),
     touchedAt: new Int32Array(N).fill(-1),
+    touched: new Int32Array(N),
     lastTerm: new Int32Array(N),
     avgText: textTotal / N,
     avgTitle: titleTotal / N,
