@@ -19,9 +19,13 @@ import type {
   SearchStore,
 } from './store.js';
 
-/** The serialisable state of an engine, written to and read from the snapshot. */
+/**
+ * The serialisable state of an engine, written to and read from the snapshot. Article ids and paths
+ * are plain lists; everything else is in typed arrays, per article where an article is read alone.
+ */
 export interface EngineState {
-  articles: { id: string; path: string; hash: string; meta: ArticleMeta }[];
+  ids: string[];
+  paths: string[];
   vocabulary: string[];
   sentenceTermTotal: number;
   arrays: Record<string, SnapshotArray>;
@@ -30,23 +34,30 @@ export interface EngineState {
 }
 
 /**
- * Per-article arrays a loaded engine reads from the snapshot file only when an article is quoted,
- * ranked or removed: the bulk of a snapshot (text and sentence terms), which a start-up would
- * otherwise spend most of its time copying into memory. Their offsets stay in memory, so reading an
- * article's slice is one read.
+ * Arrays a loaded engine reads from the snapshot file only when an article is quoted, ranked or
+ * removed (one read per article: its `bodies` record holds its sentence spans, paragraph offsets and
+ * text; its `sentenceTerms` record its sentences' term ids), and article metadata, parsed when shown.
+ * They are the bulk of a snapshot, which a start-up would otherwise spend most of its time copying.
  */
-export const LAZY_ARRAYS = ['text', 'terms'] as const;
+export const LAZY_ARRAYS = ['bodies', 'sentenceTerms', 'meta'] as const;
 
-/** Where a snapshot article's lazy arrays are: its first sentence and paragraph, its text's bytes. */
+/** Per article in `counts`: sentences, paragraphs, title terms, passages, text bytes. */
+const COUNTS = 5;
+
+/** Where a snapshot article's records are in the lazy arrays. */
 interface OnDisk {
   arrays: LazyArrays;
-  /** The snapshot's in-memory per-sentence and per-paragraph arrays, shared by its articles. */
-  shared: { spans: Uint32Array; termOffsets: Uint32Array; paragraphStarts: Uint32Array };
-  sentence: number;
-  paragraph: number;
+  /** Its number in the snapshot (for `hashes`), and where its records start and end. */
+  slot: number;
+  body: number;
+  bodyEnd: number;
+  terms: number;
+  termsEnd: number;
+  meta: number;
+  metaEnd: number;
   paragraphs: number;
-  textFrom: number;
-  textTo: number;
+  textBytes: number;
+  hashes: Uint8Array;
 }
 
 /** An article's sentence spans (`[paragraph, start, end]` each) and paragraph offsets, with its text. */
@@ -56,12 +67,13 @@ interface Body {
   text: string;
 }
 
-/** An article as the engine keeps it: metadata and typed arrays; the rest read from disk when needed. */
+/** An article as the engine keeps it: typed arrays, and the rest read from disk when needed. */
 interface ArticleRecord extends PackableArticle {
   id: string;
   path: string;
-  hash: string;
-  meta: ArticleMeta;
+  /** Set for an article added in this process, or once read from the snapshot. */
+  hash?: string | undefined;
+  meta?: ArticleMeta | undefined;
   sentenceCount: number;
   /** Sentence term ids, once read (always, for an article added in this process). */
   terms?: SentenceTerms | undefined;
@@ -114,77 +126,79 @@ export class SearchEngine implements SearchStore {
   static fromState(state: EngineState): SearchEngine {
     const engine = new SearchEngine();
     const a = state.arrays;
-    const need = (name: string): Uint32Array => {
+    const need = <T extends SnapshotArray>(name: string, type: new (n: number) => T): T => {
       const array = a[name];
-      if (!(array instanceof Uint32Array)) throw new Error(`snapshot array ${name} is missing`);
+      if (!(array instanceof type)) throw new Error(`snapshot array ${name} is missing`);
       return array;
     };
+    const u32 = (name: string) => need(name, Uint32Array);
     const { vocabulary } = state;
     for (let id = 0; id < vocabulary.length; id++) {
       const term = vocabulary[id] as string;
       engine.vocabulary.push(term);
       engine.termIds.set(term, id);
     }
-    engine.sentenceDf = need('sentenceDf');
+    engine.sentenceDf = u32('sentenceDf');
     engine.sentenceTermTotal = state.sentenceTermTotal;
     const arrays = state.lazy ?? inMemory(a);
-    const shared = {
-      spans: need('spans'),
-      termOffsets: need('termOffsets'),
-      paragraphStarts: need('paragraphStarts'),
-    };
-    const counts = need('counts');
-    const titleTerms = need('titleTerms');
-    const passages = need('passages');
-    const textOffsets = need('textBytes');
-    let sentence = 0;
-    let paragraph = 0;
+    const counts = u32('counts');
+    const titleTerms = u32('titleTerms');
+    const passages = u32('passages');
+    const bodies = need('bodyOffsets', Float64Array);
+    const terms = need('sentenceTermOffsets', Float64Array);
+    const metas = need('metaOffsets', Float64Array);
+    const hashes = need('hashes', Uint8Array);
+    if (state.ids.length !== state.paths.length || counts.length !== COUNTS * state.ids.length) {
+      throw new Error('snapshot article lists disagree');
+    }
     let title = 0;
     let passage = 0;
-    for (let i = 0; i < state.articles.length; i++) {
-      const { id, path, hash, meta } = state.articles[i] as EngineState['articles'][number];
-      const sentences = counts[4 * i] as number;
-      const paragraphs = counts[4 * i + 1] as number;
-      const titles = counts[4 * i + 2] as number;
-      const passageCount = counts[4 * i + 3] as number;
+    let sentences = 0;
+    for (let i = 0; i < state.ids.length; i++) {
+      const id = state.ids[i] as string;
+      const [sentenceCount, paragraphs, titles, passageCount, textBytes] = counts.subarray(
+        COUNTS * i,
+        COUNTS * (i + 1),
+      ) as unknown as [number, number, number, number, number];
       engine.records.set(id, {
         id,
-        path,
-        hash,
-        meta,
-        sentenceCount: sentences,
+        path: state.paths[i] as string,
+        sentenceCount,
         titleTerms: titleTerms.subarray(title, title + titles),
         passages: passages.subarray(2 * passage, 2 * (passage + passageCount)),
         disk: {
           arrays,
-          shared,
-          sentence,
-          paragraph,
+          slot: i,
+          body: bodies[i] as number,
+          bodyEnd: bodies[i + 1] as number,
+          terms: terms[i] as number,
+          termsEnd: terms[i + 1] as number,
+          meta: metas[i] as number,
+          metaEnd: metas[i + 1] as number,
           paragraphs,
-          textFrom: textOffsets[i] as number,
-          textTo: textOffsets[i + 1] as number,
+          textBytes,
+          hashes,
         },
       });
-      sentence += sentences;
-      paragraph += paragraphs;
       title += titles;
       passage += passageCount;
+      sentences += sentenceCount;
     }
-    engine.sentenceCount = sentence;
+    engine.sentenceCount = sentences;
     const slots = [...engine.records.values()];
     engine.packed = {
       index: {
-        passageArticle: need('index.passageArticle'),
-        passageOrdinal: need('index.passageOrdinal'),
-        passageLength: need('index.passageLength'),
-        articlePassages: need('index.articlePassages'),
-        textOffsets: need('index.textOffsets'),
-        textPassages: need('index.textPassages'),
-        textFreqs: a['index.textFreqs'] as Uint8Array,
-        titleOffsets: need('index.titleOffsets'),
-        titleArticles: need('index.titleArticles'),
-        titleFreqs: a['index.titleFreqs'] as Uint16Array,
-        titleLength: need('index.titleLength'),
+        passageArticle: u32('index.passageArticle'),
+        passageOrdinal: u32('index.passageOrdinal'),
+        passageLength: u32('index.passageLength'),
+        articlePassages: u32('index.articlePassages'),
+        textOffsets: u32('index.textOffsets'),
+        textPassages: u32('index.textPassages'),
+        textFreqs: need('index.textFreqs', Uint8Array),
+        titleOffsets: u32('index.titleOffsets'),
+        titleArticles: u32('index.titleArticles'),
+        titleFreqs: need('index.titleFreqs', Uint16Array),
+        titleLength: u32('index.titleLength'),
       },
       slots,
       slotOf: new Map(slots.map((r, i) => [r.id, i])),
@@ -192,59 +206,80 @@ export class SearchEngine implements SearchStore {
     return engine;
   }
 
-  /** Serialisable state for the snapshot: every array concatenated over the articles, in index order. */
+  /**
+   * Serialisable state for the snapshot, articles in index order: per article a `bodies` record
+   * (spans, paragraph offsets, text; 4-byte aligned), a `sentenceTerms` record (term offsets, then
+   * term ids), its metadata as JSON and its hash; then the packed index's arrays.
+   */
   toState(): EngineState {
     const { index, slots } = this.index();
-    const parts = slots.map((r) => ({ record: r, terms: this.termsOf(r), body: this.bodyBytes(r) }));
-    const concat = (pick: (part: (typeof parts)[number]) => Uint32Array) => {
-      const out = new Uint32Array(parts.reduce((n, part) => n + pick(part).length, 0));
-      parts.reduce((at, part) => {
-        out.set(pick(part), at);
-        return at + pick(part).length;
-      }, 0);
-      return out;
-    };
-    const counts = new Uint32Array(4 * slots.length);
-    const termOffsets = new Uint32Array(this.sentenceCount + 1);
-    const textBytes = new Uint32Array(slots.length + 1);
-    let sentence = 0;
-    let termBase = 0;
+    const A = slots.length;
+    const counts = new Uint32Array(COUNTS * A);
+    const bodyOffsets = new Float64Array(A + 1);
+    const sentenceTermOffsets = new Float64Array(A + 1);
+    const metaOffsets = new Float64Array(A + 1);
+    const hashes = new Uint8Array(32 * A);
+    const bodies: Uint8Array[] = [];
+    const termRecords: Uint32Array[] = [];
+    const metas: Uint8Array[] = [];
     slots.forEach((r, i) => {
-      const part = parts[i] as (typeof parts)[number];
+      const body = this.bodyBytes(r);
+      const { termOffsets, terms } = this.termsOf(r);
       counts.set(
-        [r.sentenceCount, part.body.paragraphStarts.length, r.titleTerms.length, r.passages.length / 2],
-        4 * i,
+        [
+          r.sentenceCount,
+          body.paragraphStarts.length,
+          r.titleTerms.length,
+          r.passages.length / 2,
+          body.text.length,
+        ],
+        COUNTS * i,
       );
-      const { termOffsets: own } = part.terms;
-      for (let k = 0; k < r.sentenceCount; k++) {
-        termOffsets[sentence + k] = termBase + (own[k] as number) - (own[0] as number);
-      }
-      sentence += r.sentenceCount;
-      termBase += (own[r.sentenceCount] as number) - (own[0] as number);
-      textBytes[i + 1] = (textBytes[i] as number) + part.body.text.length;
-    });
-    termOffsets[sentence] = termBase;
-    const text = new Uint8Array(textBytes[slots.length] as number);
-    parts.forEach((part, i) => {
-      text.set(part.body.text, textBytes[i]);
+      const record = new Uint8Array(
+        4 * Math.ceil((4 * (body.spans.length + body.paragraphStarts.length) + body.text.length) / 4),
+      );
+      const head = new Uint32Array(record.buffer, 0, body.spans.length + body.paragraphStarts.length);
+      head.set(body.spans);
+      head.set(body.paragraphStarts, body.spans.length);
+      record.set(body.text, 4 * head.length);
+      bodies.push(record);
+      bodyOffsets[i + 1] = (bodyOffsets[i] as number) + record.length;
+      const from = termOffsets[0] as number;
+      const termRecord = new Uint32Array(
+        termOffsets.length + (termOffsets[r.sentenceCount] as number) - from,
+      );
+      for (let k = 0; k < termOffsets.length; k++) termRecord[k] = (termOffsets[k] as number) - from;
+      termRecord.set(terms.subarray(from, termOffsets[r.sentenceCount]), termOffsets.length);
+      termRecords.push(termRecord);
+      sentenceTermOffsets[i + 1] = (sentenceTermOffsets[i] as number) + termRecord.length;
+      const meta = this.metaBytes(r);
+      metas.push(meta);
+      metaOffsets[i + 1] = (metaOffsets[i] as number) + meta.length;
+      hashes.set(Buffer.from(this.hashOf(r), 'hex').subarray(0, 32), 32 * i);
     });
     const arrays: Record<string, SnapshotArray> = {
       counts,
-      spans: concat((p) => p.body.spans),
-      termOffsets,
-      terms: concat(({ terms: t }) =>
-        t.terms.subarray(t.termOffsets[0], t.termOffsets[t.termOffsets.length - 1]),
+      titleTerms: concat(
+        slots.map((r) => r.titleTerms),
+        Uint32Array,
       ),
-      paragraphStarts: concat((p) => p.body.paragraphStarts),
-      titleTerms: concat((p) => p.record.titleTerms),
-      passages: concat((p) => p.record.passages),
-      textBytes,
-      text,
+      passages: concat(
+        slots.map((r) => r.passages),
+        Uint32Array,
+      ),
+      bodyOffsets,
+      bodies: concat(bodies, Uint8Array),
+      sentenceTermOffsets,
+      sentenceTerms: concat(termRecords, Uint32Array),
+      metaOffsets,
+      meta: concat(metas, Uint8Array),
+      hashes,
       sentenceDf: this.sentenceDf.subarray(0, this.vocabulary.length),
     };
     for (const [name, array] of Object.entries(index)) arrays[`index.${name}`] = array;
     return {
-      articles: slots.map(({ id, path, hash, meta }) => ({ id, path, hash, meta })),
+      ids: slots.map((r) => r.id),
+      paths: slots.map((r) => r.path),
       vocabulary: this.vocabulary,
       sentenceTermTotal: this.sentenceTermTotal,
       arrays,
@@ -318,20 +353,14 @@ export class SearchEngine implements SearchStore {
   private termsOf(r: ArticleRecord): SentenceTerms {
     if (!r.terms) {
       const disk = r.disk as OnDisk;
-      const termOffsets = disk.shared.termOffsets.slice(disk.sentence, disk.sentence + r.sentenceCount + 1);
-      const from = termOffsets[0] as number;
-      const terms = disk.arrays.read(
-        'terms',
-        from,
-        (termOffsets[r.sentenceCount] as number) - from,
-      ) as Uint32Array;
-      for (let i = 0; i < termOffsets.length; i++) termOffsets[i] = (termOffsets[i] as number) - from;
-      r.terms = { termOffsets, terms };
+      const record = disk.arrays.read('sentenceTerms', disk.terms, disk.termsEnd - disk.terms) as Uint32Array;
+      const n = r.sentenceCount + 1;
+      r.terms = { termOffsets: record.subarray(0, n), terms: record.subarray(n) };
     }
     return r.terms;
   }
 
-  /** An article's spans, paragraph offsets and text as UTF-8 bytes (for the snapshot). */
+  /** An article's spans, paragraph offsets and text as UTF-8 bytes (one read for a snapshot article). */
   private bodyBytes(r: ArticleRecord): {
     spans: Uint32Array;
     paragraphStarts: Uint32Array;
@@ -339,11 +368,39 @@ export class SearchEngine implements SearchStore {
   } {
     if (r.body) return { ...r.body, text: Buffer.from(r.body.text, 'utf8') };
     const disk = r.disk as OnDisk;
-    return {
-      spans: disk.shared.spans.subarray(3 * disk.sentence, 3 * (disk.sentence + r.sentenceCount)),
-      paragraphStarts: disk.shared.paragraphStarts.subarray(disk.paragraph, disk.paragraph + disk.paragraphs),
-      text: disk.arrays.read('text', disk.textFrom, disk.textTo - disk.textFrom) as Uint8Array,
-    };
+    const record = disk.arrays.read('bodies', disk.body, disk.bodyEnd - disk.body) as Uint8Array;
+    const spans = new Uint32Array(record.buffer, record.byteOffset, 3 * r.sentenceCount);
+    const paragraphStarts = new Uint32Array(
+      record.buffer,
+      record.byteOffset + spans.byteLength,
+      disk.paragraphs,
+    );
+    const textAt = spans.byteLength + paragraphStarts.byteLength;
+    return { spans, paragraphStarts, text: record.subarray(textAt, textAt + disk.textBytes) };
+  }
+
+  /** An article's metadata, parsed from the snapshot when first shown. */
+  private metaOf(r: ArticleRecord): ArticleMeta {
+    if (!r.meta) {
+      const disk = r.disk as OnDisk;
+      const bytes = disk.arrays.read('meta', disk.meta, disk.metaEnd - disk.meta) as Uint8Array;
+      r.meta = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    }
+    return r.meta as ArticleMeta;
+  }
+
+  private metaBytes(r: ArticleRecord): Uint8Array {
+    if (r.meta || !r.disk) return Buffer.from(JSON.stringify(r.meta ?? {}), 'utf8');
+    return r.disk.arrays.read('meta', r.disk.meta, r.disk.metaEnd - r.disk.meta) as Uint8Array;
+  }
+
+  /** An article's content hash (hex SHA-256). */
+  private hashOf(r: ArticleRecord): string {
+    if (r.hash === undefined) {
+      const disk = r.disk as OnDisk;
+      r.hash = Buffer.from(disk.hashes.buffer, disk.hashes.byteOffset + 32 * disk.slot, 32).toString('hex');
+    }
+    return r.hash;
   }
 
   private termId(term: string): number {
@@ -468,7 +525,7 @@ export class SearchEngine implements SearchStore {
   listArticles(): ArticleSummary[] {
     return [...this.records.values()].map((r) => ({
       id: r.id,
-      meta: r.meta,
+      meta: this.metaOf(r),
       sentenceCount: r.sentenceCount,
     }));
   }
@@ -504,17 +561,17 @@ export class SearchEngine implements SearchStore {
     return remember(this.expanded, r.id, {
       id: r.id,
       path: r.path,
-      hash: r.hash,
-      meta: r.meta,
+      hash: this.hashOf(r),
+      meta: this.metaOf(r),
       paragraphs,
       text,
       sentences,
     });
   }
 
-  /** Content hash of each indexed article, by id: what an incremental refresh compares against. */
-  articleHashes(): Map<string, string> {
-    return new Map([...this.records.values()].map((r) => [r.id, r.hash]));
+  /** Content hash and file of each indexed article, by id: what an incremental refresh compares against. */
+  articleHashes(): Map<string, { hash: string; path: string }> {
+    return new Map([...this.records.values()].map((r) => [r.id, { hash: this.hashOf(r), path: r.path }]));
   }
 
   get size(): { articles: number; passages: number; sentences: number } {
@@ -559,4 +616,16 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
     if (oldest !== undefined) cache.delete(oldest);
   }
   return value;
+}
+
+/** One typed array holding `parts` one after the other. */
+function concat<T extends Uint8Array | Uint32Array>(parts: T[], type: new (n: number) => T): T {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const out = new type(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -58,9 +58,7 @@ export async function openIndex(
  */
 export async function refreshIndex(engine: SearchEngine, options: IndexOptions): Promise<RefreshSummary> {
   const started = performance.now();
-  const known = new Map<string, KnownArticle>();
-  for (const [id, hash] of engine.articleHashes())
-    known.set(id, { hash, path: engine.getArticle(id)?.path ?? '' });
+  const known: Map<string, KnownArticle> = engine.articleHashes();
   const { incoming, added, changed, removed, problems } = await scanCorpus(known, options);
 
   for (const id of removed) engine.remove(id);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { loadArticles } from '../../src/corpus/load.js';
+import { SearchEngine } from '../../src/search/engine.js';
 import { openIndex } from '../../src/search/refresh.js';
 import { readSnapshot, SNAPSHOT_FILE } from '../../src/search/snapshot.js';
 import { tempCorpus } from '../support/corpus.js';
@@ -50,8 +51,9 @@ async function killDuring(script: string, afterMs: number): Promise<'killed' | '
 /** Article ids and hashes a snapshot holds, as one comparable string. */
 async function snapshotCorpus(): Promise<string> {
   const state = await readSnapshot(c.snapshotDir);
-  return (state?.articles ?? [])
-    .map((a) => `${a.id}:${a.hash}`)
+  if (!state) return '';
+  return [...SearchEngine.fromState(state).articleHashes()]
+    .map(([id, { hash }]) => `${id}:${hash}`)
     .sort()
     .join(',');
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { isAppError } from '../../src/errors.js';
+import { SearchEngine } from '../../src/search/engine.js';
 import { openIndex } from '../../src/search/refresh.js';
 import { readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../../src/search/snapshot.js';
 import { tempCorpus } from '../support/corpus.js';
@@ -105,7 +106,10 @@ describe('writeSnapshot / readSnapshot', () => {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const loaded = await readSnapshot(c.snapshotDir);
-      expect(loaded?.articles.length).toBeGreaterThan(0);
+      expect(loaded?.ids.length).toBeGreaterThan(0);
+      expect(SearchEngine.fromState(loaded as NonNullable<typeof loaded>).size.articles).toBe(
+        loaded?.ids.length,
+      );
     }
     await writeSnapshot(c.snapshotDir, state);
     const leftovers = (await readdir(c.snapshotDir)).filter((f) => f !== SNAPSHOT_FILE);
