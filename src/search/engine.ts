@@ -36,10 +36,18 @@ export interface EngineState {
 /**
  * Arrays a loaded engine reads from the snapshot file only when an article is quoted, ranked or
  * removed (one read per article: its `bodies` record holds its sentence spans, paragraph offsets and
- * text; its `sentenceTerms` record its sentences' term ids), and article metadata, parsed when shown.
- * They are the bulk of a snapshot, which a start-up would otherwise spend most of its time copying.
+ * text; its `sentenceTerms` record its sentences' term ids), article metadata, parsed when shown,
+ * and the text postings, read a term at a time by the searches that need them (the file stays in the
+ * page cache). They are the bulk of a snapshot, which a start-up would otherwise spend most of its time
+ * copying into memory.
  */
-export const LAZY_ARRAYS = ['bodies', 'sentenceTerms', 'meta'] as const;
+export const LAZY_ARRAYS = [
+  'bodies',
+  'sentenceTerms',
+  'meta',
+  'index.textPassages',
+  'index.textFreqs',
+] as const;
 
 /** Per article in `counts`: sentences, paragraphs, title terms, passages, text bytes. */
 const COUNTS = 5;
@@ -80,6 +88,45 @@ interface ArticleRecord extends PackableArticle {
   /** Kept for an article added in this process; read from `disk` for one loaded from a snapshot. */
   body?: Body | undefined;
   disk?: OnDisk | undefined;
+}
+
+/**
+ * An article loaded from a snapshot. Its title terms and passages are views of the snapshot's arrays,
+ * made when first used: a start-up then creates one plain object per article and nothing more.
+ */
+class StoredArticle implements ArticleRecord {
+  hash?: string | undefined;
+  meta?: ArticleMeta | undefined;
+  terms?: SentenceTerms | undefined;
+  body?: Body | undefined;
+  private title?: Uint32Array;
+  private ranges?: Uint32Array;
+
+  constructor(
+    readonly id: string,
+    readonly path: string,
+    readonly sentenceCount: number,
+    private readonly allTitles: Uint32Array,
+    private readonly titleStart: number,
+    private readonly titleCount: number,
+    private readonly allPassages: Uint32Array,
+    private readonly passageStart: number,
+    private readonly passageCount: number,
+    readonly disk: OnDisk,
+  ) {}
+
+  get titleTerms(): Uint32Array {
+    this.title ??= this.allTitles.subarray(this.titleStart, this.titleStart + this.titleCount);
+    return this.title;
+  }
+
+  get passages(): Uint32Array {
+    this.ranges ??= this.allPassages.subarray(
+      2 * this.passageStart,
+      2 * (this.passageStart + this.passageCount),
+    );
+    return this.ranges;
+  }
 }
 
 /** The passage query keeps this many of the question's heaviest terms ... */
@@ -156,30 +203,39 @@ export class SearchEngine implements SearchStore {
     let sentences = 0;
     for (let i = 0; i < state.ids.length; i++) {
       const id = state.ids[i] as string;
-      const [sentenceCount, paragraphs, titles, passageCount, textBytes] = counts.subarray(
-        COUNTS * i,
-        COUNTS * (i + 1),
-      ) as unknown as [number, number, number, number, number];
-      engine.records.set(id, {
+      const at = COUNTS * i;
+      const sentenceCount = counts[at] as number;
+      const paragraphs = counts[at + 1] as number;
+      const titles = counts[at + 2] as number;
+      const passageCount = counts[at + 3] as number;
+      const textBytes = counts[at + 4] as number;
+      engine.records.set(
         id,
-        path: state.paths[i] as string,
-        sentenceCount,
-        titleTerms: titleTerms.subarray(title, title + titles),
-        passages: passages.subarray(2 * passage, 2 * (passage + passageCount)),
-        disk: {
-          arrays,
-          slot: i,
-          body: bodies[i] as number,
-          bodyEnd: bodies[i + 1] as number,
-          terms: terms[i] as number,
-          termsEnd: terms[i + 1] as number,
-          meta: metas[i] as number,
-          metaEnd: metas[i + 1] as number,
-          paragraphs,
-          textBytes,
-          hashes,
-        },
-      });
+        new StoredArticle(
+          id,
+          state.paths[i] as string,
+          sentenceCount,
+          titleTerms,
+          title,
+          titles,
+          passages,
+          passage,
+          passageCount,
+          {
+            arrays,
+            slot: i,
+            body: bodies[i] as number,
+            bodyEnd: bodies[i + 1] as number,
+            terms: terms[i] as number,
+            termsEnd: terms[i + 1] as number,
+            meta: metas[i] as number,
+            metaEnd: metas[i + 1] as number,
+            paragraphs,
+            textBytes,
+            hashes,
+          },
+        ),
+      );
       title += titles;
       passage += passageCount;
       sentences += sentenceCount;
@@ -193,8 +249,9 @@ export class SearchEngine implements SearchStore {
         passageLength: u32('index.passageLength'),
         articlePassages: u32('index.articlePassages'),
         textOffsets: u32('index.textOffsets'),
-        textPassages: u32('index.textPassages'),
-        textFreqs: need('index.textFreqs', Uint8Array),
+        ...(arrays.has('index.textPassages') && !a['index.textPassages']
+          ? { textFile: arrays }
+          : { textPassages: u32('index.textPassages'), textFreqs: need('index.textFreqs', Uint8Array) }),
         titleOffsets: u32('index.titleOffsets'),
         titleArticles: u32('index.titleArticles'),
         titleFreqs: need('index.titleFreqs', Uint16Array),
@@ -276,7 +333,19 @@ export class SearchEngine implements SearchStore {
       hashes,
       sentenceDf: this.sentenceDf.subarray(0, this.vocabulary.length),
     };
-    for (const [name, array] of Object.entries(index)) arrays[`index.${name}`] = array;
+    for (const [name, array] of Object.entries(index)) {
+      if (ArrayBuffer.isView(array)) arrays[`index.${name}`] = array as SnapshotArray;
+    }
+    if (index.textFile) {
+      // Postings still in the snapshot this engine was loaded from: copied across whole.
+      const total = index.textOffsets[index.textOffsets.length - 1] as number;
+      const passages = new Uint32Array(total);
+      const freqs = new Uint8Array(total);
+      index.textFile.readInto('index.textPassages', 0, passages);
+      index.textFile.readInto('index.textFreqs', 0, freqs);
+      arrays['index.textPassages'] = passages;
+      arrays['index.textFreqs'] = freqs;
+    }
     return {
       ids: slots.map((r) => r.id),
       paths: slots.map((r) => r.path),
@@ -594,6 +663,11 @@ function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
       const array = arrays[name];
       if (!array) throw new Error(`snapshot array ${name} is missing`);
       return array.slice(from, from + count);
+    },
+    readInto(name, from, target) {
+      const array = arrays[name];
+      if (!array) throw new Error(`snapshot array ${name} is missing`);
+      target.set(array.subarray(from, from + target.length));
     },
   };
 }

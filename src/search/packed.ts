@@ -14,6 +14,12 @@ export interface PackableArticle {
   readonly passages: Uint32Array;
 }
 
+/** A file holding the text postings (`index.textPassages`, `index.textFreqs`) of a packed index. */
+export interface PostingsFile {
+  /** Reads `target.length` elements of the named array, from element `from`, into `target`. */
+  readInto(name: string, from: number, target: Uint32Array | Uint8Array): void;
+}
+
 /** A scored passage: its number in the packed index and the index's score. */
 export interface PassageHit {
   passage: number;
@@ -39,8 +45,10 @@ export interface PackedIndex {
   articlePassages: Uint32Array;
   /** Text postings: term t's passages are `textPassages[textOffsets[t] .. textOffsets[t + 1]]`. */
   textOffsets: Uint32Array;
-  textPassages: Uint32Array;
-  textFreqs: Uint8Array;
+  /** In memory, or (`textFile`) left in a snapshot file and read a term at a time. */
+  textPassages?: Uint32Array | undefined;
+  textFreqs?: Uint8Array | undefined;
+  textFile?: PostingsFile | undefined;
   /** Title postings, by article. */
   titleOffsets: Uint32Array;
   titleArticles: Uint32Array;
@@ -193,6 +201,8 @@ interface Scratch {
   avgTitle: number;
   /** Per term, the highest score one passage can get from it at weight 1 (NaN until first needed). */
   bound: Float64Array;
+  /** Per query term, buffers for postings read from a file. */
+  buffers: { passages: Uint32Array; freqs: Uint8Array }[];
 }
 const scratchOf = new WeakMap<PackedIndex, Scratch>();
 /** How much dearer one binary-search step is than reading one posting in order (cache misses). */
@@ -207,8 +217,9 @@ interface TermPlan {
   titleFrom: number;
   titleTo: number;
   titleIdf: number;
-  textFrom: number;
-  textTo: number;
+  /** The term's text postings: passages (ascending) and frequencies. */
+  passages: Uint32Array;
+  freqs: Uint8Array;
   textIdf: number;
 }
 
@@ -233,7 +244,7 @@ export function searchPacked(
   const { score, matched, touchedAt } = scratch;
   const plans = query
     .filter((q) => q.term < index.textOffsets.length - 1 && q.weight > 0)
-    .map((q) => planTerm(index, scratch, q.term, q.weight))
+    .map((q, slot) => planTerm(index, scratch, q.term, q.weight, slot))
     .filter((plan) => plan.bound > 0)
     .sort((a, b) => b.bound - a.bound);
   const n = plans.length;
@@ -268,7 +279,7 @@ export function searchPacked(
     }
     survivors = survivors.subarray(0, kept);
     const plan = plans[i] as TermPlan;
-    const postings = plan.textTo - plan.textFrom + (plan.titleTo - plan.titleFrom);
+    const postings = plan.passages.length + (plan.titleTo - plan.titleFrom);
     if (kept * Math.log2(postings + 2) * PROBE_COST < postings) {
       for (let k = 0; k < kept; k++) {
         const p = survivors[k] as number;
@@ -290,15 +301,20 @@ export function searchPacked(
   return best.sorted();
 }
 
-function planTerm(index: PackedIndex, scratch: Scratch, term: number, weight: number): TermPlan {
+function planTerm(
+  index: PackedIndex,
+  scratch: Scratch,
+  term: number,
+  weight: number,
+  slot: number,
+): TermPlan {
   const N = index.passageArticle.length;
   const titleFrom = index.titleOffsets[term] as number;
   const titleTo = index.titleOffsets[term + 1] as number;
   let titleDf = 0;
   for (let i = titleFrom; i < titleTo; i++) titleDf += passagesOf(index, index.titleArticles[i] as number);
-  const textFrom = index.textOffsets[term] as number;
-  const textTo = index.textOffsets[term + 1] as number;
-  const df = textTo - textFrom;
+  const { passages, freqs } = textPostings(index, scratch, term, slot);
+  const df = passages.length;
   const plan: TermPlan = {
     term,
     weight,
@@ -306,8 +322,8 @@ function planTerm(index: PackedIndex, scratch: Scratch, term: number, weight: nu
     titleFrom,
     titleTo,
     titleIdf: titleDf > 0 ? Math.log(1 + (N - titleDf + 0.5) / (titleDf + 0.5)) : 0,
-    textFrom,
-    textTo,
+    passages,
+    freqs,
     textIdf: df > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 0,
   };
   let bound = scratch.bound[term] as number;
@@ -315,12 +331,42 @@ function planTerm(index: PackedIndex, scratch: Scratch, term: number, weight: nu
     bound = 0;
     for (let i = titleFrom; i < titleTo; i++) bound = Math.max(bound, titleScore(index, scratch, plan, i, 1));
     let text = 0;
-    for (let i = textFrom; i < textTo; i++) text = Math.max(text, textScore(index, scratch, plan, i, 1));
+    for (let i = 0; i < df; i++) text = Math.max(text, textScore(index, scratch, plan, i, 1));
     bound += text;
     scratch.bound[term] = bound;
   }
   plan.bound = bound * weight;
   return plan;
+}
+
+/**
+ * A term's text postings: views of the index's arrays, or read from its file into this query slot's
+ * buffers (grown as needed and reused, so a search allocates nothing new for them).
+ */
+function textPostings(
+  index: PackedIndex,
+  scratch: Scratch,
+  term: number,
+  slot: number,
+): { passages: Uint32Array; freqs: Uint8Array } {
+  const from = index.textOffsets[term] as number;
+  const to = index.textOffsets[term + 1] as number;
+  if (index.textPassages && index.textFreqs) {
+    return { passages: index.textPassages.subarray(from, to), freqs: index.textFreqs.subarray(from, to) };
+  }
+  const file = index.textFile;
+  if (!file) throw new Error('the index has no text postings');
+  let buffer = scratch.buffers[slot];
+  if (!buffer || buffer.passages.length < to - from) {
+    const size = Math.max(to - from, 2 * (buffer?.passages.length ?? 1024));
+    buffer = { passages: new Uint32Array(size), freqs: new Uint8Array(size) };
+    scratch.buffers[slot] = buffer;
+  }
+  const passages = buffer.passages.subarray(0, to - from);
+  const freqs = buffer.freqs.subarray(0, to - from);
+  file.readInto('index.textPassages', from, passages);
+  file.readInto('index.textFreqs', from, freqs);
+  return { passages, freqs };
 }
 
 /** The title field's score for title posting `i` (an article), the same for each of its passages. */
@@ -339,8 +385,8 @@ function titleScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: num
 /** The text field's score for text posting `i`. */
 function textScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
   const { k, b, d } = PASSAGE_BM25;
-  const tf = index.textFreqs[i] as number;
-  const length = Math.max(1, index.passageLength[index.textPassages[i] as number] as number);
+  const tf = plan.freqs[i] as number;
+  const length = Math.max(1, index.passageLength[plan.passages[i] as number] as number);
   return (
     weight *
     FIELD_BOOST.text *
@@ -361,7 +407,8 @@ function scanTerm(
   acc: Accumulator,
   seenOnly: boolean,
 ): void {
-  const { articlePassages, titleArticles, textPassages, textFreqs, passageLength } = index;
+  const { articlePassages, titleArticles, passageLength } = index;
+  const { passages, freqs } = plan;
   for (let i = plan.titleFrom; i < plan.titleTo; i++) {
     const s = titleScore(index, scratch, plan, i, plan.weight);
     const a = titleArticles[i] as number;
@@ -376,9 +423,9 @@ function scanTerm(
   const k1 = k + 1;
   const flat = k * (1 - b);
   const slope = (k * b) / scratch.avgText;
-  for (let i = plan.textFrom; i < plan.textTo; i++) {
-    const p = textPassages[i] as number;
-    const tf = textFreqs[i] as number;
+  for (let i = 0; i < passages.length; i++) {
+    const p = passages[i] as number;
+    const tf = freqs[i] as number;
     if (seenOnly && !acc.seen(p)) continue;
     const length = Math.max(1, passageLength[p] as number);
     acc.add(p, q, scale * (d + (tf * k1) / (tf + flat + slope * length)));
@@ -447,8 +494,8 @@ function probeTerm(index: PackedIndex, scratch: Scratch, plan: TermPlan, p: numb
   const a = index.passageArticle[p] as number;
   const t = lowerBound(index.titleArticles, plan.titleFrom, plan.titleTo, a);
   if (t < plan.titleTo && index.titleArticles[t] === a) s += titleScore(index, scratch, plan, t, plan.weight);
-  const x = lowerBound(index.textPassages, plan.textFrom, plan.textTo, p);
-  if (x < plan.textTo && index.textPassages[x] === p) s += textScore(index, scratch, plan, x, plan.weight);
+  const x = lowerBound(plan.passages, 0, plan.passages.length, p);
+  if (plan.passages[x] === p) s += textScore(index, scratch, plan, x, plan.weight);
   return s;
 }
 
@@ -515,6 +562,7 @@ function scratchFor(index: PackedIndex): Scratch {
     avgText: textTotal / N,
     avgTitle: titleTotal / N,
     bound: new Float64Array(index.textOffsets.length).fill(Number.NaN),
+    buffers: [],
   };
   scratchOf.set(index, scratch);
   return scratch;

@@ -95,6 +95,8 @@ export interface LazyArrays {
   has(name: string): boolean;
   /** Elements `from .. from + count` of a lazy array (a copy, safe to keep). */
   read(name: string, from: number, count: number): SnapshotArray;
+  /** Elements from `from` of a lazy array into `target` (as many as it holds), reusing its memory. */
+  readInto(name: string, from: number, target: SnapshotArray): void;
 }
 
 /** Files whose body is at least this big are checksummed in a worker thread while the arrays load. */
@@ -179,6 +181,15 @@ function decodeBody(fd: number, start: number, size: number, options: ReadOption
         throw new Error(`no slice ${from}+${count} of ${name}`);
       const bytes = ARRAY_TYPES[entry[1]].BYTES_PER_ELEMENT;
       return readArray(fd, base + entry[2] + from * bytes, entry[1], count);
+    },
+    readInto(name: string, from: number, target: SnapshotArray): void {
+      const entry = lazy.get(name);
+      const Type = entry && ARRAY_TYPES[entry[1]];
+      if (!entry || !Type || !(target instanceof Type) || from < 0 || from + target.length > entry[3]) {
+        throw new Error(`no slice ${from}+${target.length} of ${name}`);
+      }
+      const at = base + entry[2] + from * Type.BYTES_PER_ELEMENT;
+      readInto(fd, new Uint8Array(target.buffer, target.byteOffset, target.byteLength), at);
     },
   };
   // The file stays open while the engine can still read from it; renaming a new snapshot over it
