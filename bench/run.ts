@@ -191,7 +191,7 @@ async function benchEngine(
     figures.heapMb = round(cold.heapMb, 1);
     figures.rssMb = round(cold.rssMb, 1);
     figures.notes = [
-      `cold start ${cold.ms.toFixed(0)} ms = node+tsx+imports ${(cold.ms - cold.loadMs - cold.firstAnswerMs).toFixed(0)} (of which module imports ${cold.importMs.toFixed(0)}) + load ${cold.loadMs.toFixed(0)} + first answer ${cold.firstAnswerMs.toFixed(0)} ms (median of ${runs})`,
+      `cold start ${cold.ms.toFixed(0)} ms = node+imports ${(cold.ms - cold.loadMs - cold.firstAnswerMs).toFixed(0)} (of which module imports ${cold.importMs.toFixed(0)}) + load ${cold.loadMs.toFixed(0)} + first answer ${cold.firstAnswerMs.toFixed(0)} ms (median of ${runs})`,
     ];
   }
   log(`  ${kind.name}: p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, cold ${figures.coldStartMs} ms`);
