@@ -9,7 +9,7 @@ import type { ArticleSummary, LiveStore } from '../src/search/store.js';
 export interface Services {
   config: Config;
   log: Logger;
-  /** The index: MiniSearch (`LiveIndex`) or PostgreSQL (`PostgresIndex`), per `STORE`. */
+  /** The index: embedded (`LiveIndex`) or PostgreSQL (`PostgresIndex`), per `STORE`. */
   index: LiveStore;
   /** Feedback and unanswered questions: `StateStore` (files) or `PostgresState`. */
   state: BotState;

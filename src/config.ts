@@ -81,7 +81,11 @@ const schema = z.object({
       .default('auto'),
   ),
   SHARD_SPAWN_DELAY_MS: int(5_500, 0, 60_000),
-  STORE: z.preprocess(unsetIfEmpty, z.enum(['minisearch', 'postgres']).default('minisearch')),
+  // `minisearch` is the embedded store's former name (it indexed with MiniSearch), still accepted.
+  STORE: z.preprocess(
+    (v) => (v === 'minisearch' ? 'embedded' : unsetIfEmpty(v)),
+    z.enum(['embedded', 'postgres']).default('embedded'),
+  ),
   DATABASE_URL: z.preprocess(
     unsetIfEmpty,
     z

@@ -4,7 +4,7 @@ import { createLogger } from './log.js';
 import { openServices } from './services.js';
 
 /**
- * newsdesk: parse config → create logger → open the index and state (MiniSearch or PostgreSQL, per
+ * newsdesk: parse config → create logger → open the index and state (embedded or PostgreSQL, per
  * STORE) → the HTTP interactions worker (INTERACTIONS=http), or the Discord bot when a token is set, else
  * the local chat in the terminal.
  */

@@ -9,7 +9,7 @@ import { LiveIndex } from './search/refresh.js';
 import type { RefreshSummary } from './search/scan.js';
 
 /**
- * Opens what the commands run on, per `STORE`: the embedded MiniSearch index with state in files and an
+ * Opens what the commands run on, per `STORE`: the embedded index (snapshot) with state in files and an
  * in-process rate limit, or PostgreSQL for all three (one pool), shared by every process. Either way the
  * index is refreshed from `CORPUS_DIR` first. `close()` releases the database connections (a process
  * holding them open would not exit).
@@ -57,7 +57,7 @@ export async function openServices(
     state: await StateStore.open(config.STATE_DIR, log.child({ module: 'state' })),
     limiter: new RateLimiter(rate.max, rate.windowMs),
   };
-  logReady(log, 'minisearch', summary);
+  logReady(log, 'embedded', summary);
   return { services, summary, close: async () => {} };
 }
 

@@ -71,7 +71,8 @@ describe('loadConfig', () => {
   });
 
   it('uses the embedded store by default, and needs DATABASE_URL for the PostgreSQL store', () => {
-    expect(loadConfig({}).STORE).toBe('minisearch');
+    expect(loadConfig({}).STORE).toBe('embedded');
+    expect(loadConfig({ STORE: 'minisearch' }).STORE).toBe('embedded');
     const message = configError({ STORE: 'postgres' });
     expect(message).toMatch(/^A configuration value is wrong: DATABASE_URL: required when STORE=postgres/);
     expect(message).not.toContain('\n');

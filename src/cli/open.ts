@@ -9,7 +9,7 @@ import type { LiveStore } from '../search/store.js';
 
 /**
  * Opens the index for a corpus folder the way every command does: the configured corpus uses the
- * configured store (the MiniSearch snapshot, or PostgreSQL with `STORE=postgres`); another folder
+ * configured store (the embedded snapshot, or PostgreSQL with `STORE=postgres`); another folder
  * (`--corpus DIR`) is indexed in memory and never written anywhere. Refuses a corpus that does not
  * exist or holds no article, after reporting each file it skipped. `close()` releases connections.
  */

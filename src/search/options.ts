@@ -5,7 +5,7 @@ import { DEFAULT_CHUNK_OPTIONS } from './chunk.js';
 
 /**
  * Everything that decides what the index holds, in one place for build and load alike: a snapshot built
- * with other settings is rebuilt, never loaded (MiniSearch's `loadJSON` must get the options used to save).
+ * with other settings is rebuilt, never loaded.
  */
 export const SNAPSHOT_FORMAT = 3;
 

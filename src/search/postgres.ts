@@ -114,7 +114,7 @@ export interface PostgresStoreOptions {
  * The PostgreSQL search store: the shared index of every process. PostgreSQL holds articles, sentences
  * (with the analyzer's terms) and passages (a tsvector built from the same terms, under a GIN index);
  * a question is one query ranked with ts_rank_cd, and comes back in the `Candidate` shape the ranker
- * shares with MiniSearch. What the interface needs synchronously is kept in memory and reloaded when the
+ * shares with the embedded store. What the interface needs synchronously is kept in memory and reloaded when the
  * corpus version changes (this process refreshed, another one NOTIFYed, or a search saw a newer version):
  * the sentence statistics (counts, df map), the articles (metadata, text, sentences: what `getArticle`
  * and `listArticles` return) and, per article, the sentence terms (an LRU cache filled by searches).
@@ -603,7 +603,7 @@ export class PostgresIndex implements LiveStore {
     this.run = coalesce(() => refreshPostgres(engine, options));
   }
 
-  /** Opens the store and refreshes it from the corpus folder, as `LiveIndex.open` does for MiniSearch. */
+  /** Opens the store and refreshes it from the corpus folder, as `LiveIndex.open` does for the embedded store. */
   static async open(
     options: PostgresStoreOptions & PostgresRefreshOptions,
   ): Promise<{ index: PostgresIndex; summary: RefreshSummary }> {

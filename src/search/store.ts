@@ -46,7 +46,7 @@ export interface SearchOptions {
 }
 
 /**
- * The index behind the answer layer. The MiniSearch engine is the embedded default; a PostgreSQL store
+ * The index behind the answer layer. The embedded engine (`engine.ts`) is the default; a PostgreSQL store
  * implements the same interface for scale-out.
  */
 export interface SearchStore {
