@@ -458,6 +458,21 @@ export class SearchEngine implements SearchStore {
     return r.meta as ArticleMeta;
   }
 
+  /** Parses every snapshot article's metadata not parsed yet, from one read of the whole section. */
+  private readAllMeta(): void {
+    const pending = [...this.records.values()].filter((r) => !r.meta && r.disk);
+    const first = pending[0]?.disk;
+    if (!first || pending.length < 64) return;
+    const end = pending.reduce((n, r) => Math.max(n, (r.disk as OnDisk).metaEnd), 0);
+    const all = first.arrays.read('meta', 0, end) as Uint8Array;
+    const text = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
+    for (const r of pending) {
+      const disk = r.disk as OnDisk;
+      // Records of one snapshot share its arrays; an engine holds articles of one snapshot at most.
+      if (disk.arrays === first.arrays) r.meta = JSON.parse(text.toString('utf8', disk.meta, disk.metaEnd));
+    }
+  }
+
   private metaBytes(r: ArticleRecord): Uint8Array {
     if (r.meta || !r.disk) return Buffer.from(JSON.stringify(r.meta ?? {}), 'utf8');
     return r.disk.arrays.read('meta', r.disk.meta, r.disk.metaEnd - r.disk.meta) as Uint8Array;
@@ -592,6 +607,7 @@ export class SearchEngine implements SearchStore {
   }
 
   listArticles(): ArticleSummary[] {
+    this.readAllMeta();
     return [...this.records.values()].map((r) => ({
       id: r.id,
       meta: this.metaOf(r),
