@@ -371,28 +371,23 @@ function textPostings(
 
 /** The title field's score for title posting `i` (an article), the same for each of its passages. */
 function titleScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
-  const { k, b, d } = PASSAGE_BM25;
-  const tf = index.titleFreqs[i] as number;
-  const length = Math.max(1, index.titleLength[index.titleArticles[i] as number] as number);
-  return (
-    weight *
-    FIELD_BOOST.title *
-    plan.titleIdf *
-    (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / scratch.avgTitle)))
-  );
+  const length = index.titleLength[index.titleArticles[i] as number] as number;
+  const scale = weight * FIELD_BOOST.title * plan.titleIdf;
+  return scale * bm25Plus(index.titleFreqs[i] as number, length, scratch.avgTitle);
 }
 
 /** The text field's score for text posting `i`. */
 function textScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
-  const { k, b, d } = PASSAGE_BM25;
-  const tf = plan.freqs[i] as number;
-  const length = Math.max(1, index.passageLength[plan.passages[i] as number] as number);
+  const length = index.passageLength[plan.passages[i] as number] as number;
   return (
-    weight *
-    FIELD_BOOST.text *
-    plan.textIdf *
-    (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / scratch.avgText)))
+    weight * FIELD_BOOST.text * plan.textIdf * bm25Plus(plan.freqs[i] as number, length, scratch.avgText)
   );
+}
+
+/** BM25+'s term-frequency part (MiniSearch's formula; a field length of 0 counts as 1, as there). */
+function bm25Plus(tf: number, length: number, averageLength: number): number {
+  const { k, b, d } = PASSAGE_BM25;
+  return d + (tf * (k + 1)) / (tf + k * (1 - b + (b * Math.max(1, length)) / averageLength));
 }
 
 /**
