@@ -52,20 +52,44 @@ export const LAZY_ARRAYS = [
 /** Per article in `counts`: sentences, paragraphs, title terms, passages, text bytes. */
 const COUNTS = 5;
 
-/** Where a snapshot article's records are in the lazy arrays. */
+/**
+ * A loaded snapshot's per-article columns: counts and record offsets in memory, the records themselves
+ * in its lazy arrays. Articles refer to it by their slot, so everything about them is derived from here.
+ */
+class SnapshotColumns {
+  constructor(
+    readonly arrays: LazyArrays,
+    private readonly counts: Uint32Array,
+    private readonly offsets: Record<'bodies' | 'sentenceTerms' | 'meta', Float64Array>,
+    private readonly hashes: Uint8Array,
+  ) {}
+
+  /** One of the article's counts (`COUNTS`: 0 sentences, 1 paragraphs, 2 title terms, 3 passages, 4 text bytes). */
+  count(slot: number, k: number): number {
+    return this.counts[COUNTS * slot + k] as number;
+  }
+
+  /** Where the article's record is in a lazy array: `[start, end)`. */
+  range(name: 'bodies' | 'sentenceTerms' | 'meta', slot: number): [number, number] {
+    const offsets = this.offsets[name];
+    return [offsets[slot] as number, offsets[slot + 1] as number];
+  }
+
+  /** The article's record in a lazy array (one read). */
+  read(name: 'bodies' | 'sentenceTerms' | 'meta', slot: number): SnapshotArray {
+    const [from, to] = this.range(name, slot);
+    return this.arrays.read(name, from, to - from);
+  }
+
+  hash(slot: number): string {
+    return Buffer.from(this.hashes.buffer, this.hashes.byteOffset + 32 * slot, 32).toString('hex');
+  }
+}
+
+/** A snapshot article: its snapshot's columns and its slot in them. */
 interface OnDisk {
-  arrays: LazyArrays;
-  /** Its number in the snapshot (for `hashes`), and where its records start and end. */
+  columns: SnapshotColumns;
   slot: number;
-  body: number;
-  bodyEnd: number;
-  terms: number;
-  termsEnd: number;
-  meta: number;
-  metaEnd: number;
-  paragraphs: number;
-  textBytes: number;
-  hashes: Uint8Array;
 }
 
 /** An article's sentence spans (`[paragraph, start, end]` each) and paragraph offsets, with its text. */
@@ -105,26 +129,26 @@ class StoredArticle implements ArticleRecord {
   constructor(
     readonly id: string,
     readonly path: string,
-    readonly sentenceCount: number,
+    readonly disk: OnDisk,
     private readonly allTitles: Uint32Array,
     private readonly titleStart: number,
-    private readonly titleCount: number,
     private readonly allPassages: Uint32Array,
     private readonly passageStart: number,
-    private readonly passageCount: number,
-    readonly disk: OnDisk,
   ) {}
 
+  get sentenceCount(): number {
+    return this.disk.columns.count(this.disk.slot, 0);
+  }
+
   get titleTerms(): Uint32Array {
-    this.title ??= this.allTitles.subarray(this.titleStart, this.titleStart + this.titleCount);
+    const count = this.disk.columns.count(this.disk.slot, 2);
+    this.title ??= this.allTitles.subarray(this.titleStart, this.titleStart + count);
     return this.title;
   }
 
   get passages(): Uint32Array {
-    this.ranges ??= this.allPassages.subarray(
-      2 * this.passageStart,
-      2 * (this.passageStart + this.passageCount),
-    );
+    const count = this.disk.columns.count(this.disk.slot, 3);
+    this.ranges ??= this.allPassages.subarray(2 * this.passageStart, 2 * (this.passageStart + count));
     return this.ranges;
   }
 }
@@ -191,54 +215,32 @@ export class SearchEngine implements SearchStore {
     const counts = u32('counts');
     const titleTerms = u32('titleTerms');
     const passages = u32('passages');
-    const bodies = need('bodyOffsets', Float64Array);
-    const terms = need('sentenceTermOffsets', Float64Array);
-    const metas = need('metaOffsets', Float64Array);
-    const hashes = need('hashes', Uint8Array);
+    const columns = new SnapshotColumns(
+      arrays,
+      counts,
+      {
+        bodies: need('bodyOffsets', Float64Array),
+        sentenceTerms: need('sentenceTermOffsets', Float64Array),
+        meta: need('metaOffsets', Float64Array),
+      },
+      need('hashes', Uint8Array),
+    );
     if (state.ids.length !== state.paths.length || counts.length !== COUNTS * state.ids.length) {
       throw new Error('snapshot article lists disagree');
     }
     let title = 0;
     let passage = 0;
     let sentences = 0;
-    for (let i = 0; i < state.ids.length; i++) {
-      const id = state.ids[i] as string;
-      const at = COUNTS * i;
-      const sentenceCount = counts[at] as number;
-      const paragraphs = counts[at + 1] as number;
-      const titles = counts[at + 2] as number;
-      const passageCount = counts[at + 3] as number;
-      const textBytes = counts[at + 4] as number;
+    for (let slot = 0; slot < state.ids.length; slot++) {
+      const id = state.ids[slot] as string;
+      const path = state.paths[slot] as string;
       engine.records.set(
         id,
-        new StoredArticle(
-          id,
-          state.paths[i] as string,
-          sentenceCount,
-          titleTerms,
-          title,
-          titles,
-          passages,
-          passage,
-          passageCount,
-          {
-            arrays,
-            slot: i,
-            body: bodies[i] as number,
-            bodyEnd: bodies[i + 1] as number,
-            terms: terms[i] as number,
-            termsEnd: terms[i + 1] as number,
-            meta: metas[i] as number,
-            metaEnd: metas[i + 1] as number,
-            paragraphs,
-            textBytes,
-            hashes,
-          },
-        ),
+        new StoredArticle(id, path, { columns, slot }, titleTerms, title, passages, passage),
       );
-      title += titles;
-      passage += passageCount;
-      sentences += sentenceCount;
+      title += columns.count(slot, 2);
+      passage += columns.count(slot, 3);
+      sentences += columns.count(slot, 0);
     }
     engine.sentenceCount = sentences;
     const slots = [...engine.records.values()];
@@ -421,8 +423,8 @@ export class SearchEngine implements SearchStore {
   /** An article's sentence term ids, read from the snapshot the first time they are needed. */
   private termsOf(r: ArticleRecord): SentenceTerms {
     if (!r.terms) {
-      const disk = r.disk as OnDisk;
-      const record = disk.arrays.read('sentenceTerms', disk.terms, disk.termsEnd - disk.terms) as Uint32Array;
+      const { columns, slot } = r.disk as OnDisk;
+      const record = columns.read('sentenceTerms', slot) as Uint32Array;
       const n = r.sentenceCount + 1;
       r.terms = { termOffsets: record.subarray(0, n), terms: record.subarray(n) };
     }
@@ -436,23 +438,23 @@ export class SearchEngine implements SearchStore {
     text: Uint8Array;
   } {
     if (r.body) return { ...r.body, text: Buffer.from(r.body.text, 'utf8') };
-    const disk = r.disk as OnDisk;
-    const record = disk.arrays.read('bodies', disk.body, disk.bodyEnd - disk.body) as Uint8Array;
+    const { columns, slot } = r.disk as OnDisk;
+    const record = columns.read('bodies', slot) as Uint8Array;
     const spans = new Uint32Array(record.buffer, record.byteOffset, 3 * r.sentenceCount);
     const paragraphStarts = new Uint32Array(
       record.buffer,
       record.byteOffset + spans.byteLength,
-      disk.paragraphs,
+      columns.count(slot, 1),
     );
     const textAt = spans.byteLength + paragraphStarts.byteLength;
-    return { spans, paragraphStarts, text: record.subarray(textAt, textAt + disk.textBytes) };
+    return { spans, paragraphStarts, text: record.subarray(textAt, textAt + columns.count(slot, 4)) };
   }
 
   /** An article's metadata, parsed from the snapshot when first shown. */
   private metaOf(r: ArticleRecord): ArticleMeta {
     if (!r.meta) {
-      const disk = r.disk as OnDisk;
-      const bytes = disk.arrays.read('meta', disk.meta, disk.metaEnd - disk.meta) as Uint8Array;
+      const { columns, slot } = r.disk as OnDisk;
+      const bytes = columns.read('meta', slot) as Uint8Array;
       r.meta = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
     }
     return r.meta as ArticleMeta;
@@ -461,28 +463,30 @@ export class SearchEngine implements SearchStore {
   /** Parses every snapshot article's metadata not parsed yet, from one read of the whole section. */
   private readAllMeta(): void {
     const pending = [...this.records.values()].filter((r) => !r.meta && r.disk);
-    const first = pending[0]?.disk;
-    if (!first || pending.length < 64) return;
-    const end = pending.reduce((n, r) => Math.max(n, (r.disk as OnDisk).metaEnd), 0);
-    const all = first.arrays.read('meta', 0, end) as Uint8Array;
+    const columns = pending[0]?.disk?.columns;
+    if (!columns || pending.length < 64) return;
+    const end = pending.reduce((n, r) => Math.max(n, columns.range('meta', (r.disk as OnDisk).slot)[1]), 0);
+    const all = columns.arrays.read('meta', 0, end) as Uint8Array;
     const text = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
     for (const r of pending) {
       const disk = r.disk as OnDisk;
-      // Records of one snapshot share its arrays; an engine holds articles of one snapshot at most.
-      if (disk.arrays === first.arrays) r.meta = JSON.parse(text.toString('utf8', disk.meta, disk.metaEnd));
+      // An engine holds the articles of one snapshot at most; the check keeps this true if that changes.
+      if (disk.columns !== columns) continue;
+      const [from, to] = columns.range('meta', disk.slot);
+      r.meta = JSON.parse(text.toString('utf8', from, to));
     }
   }
 
   private metaBytes(r: ArticleRecord): Uint8Array {
     if (r.meta || !r.disk) return Buffer.from(JSON.stringify(r.meta ?? {}), 'utf8');
-    return r.disk.arrays.read('meta', r.disk.meta, r.disk.metaEnd - r.disk.meta) as Uint8Array;
+    return r.disk.columns.read('meta', r.disk.slot) as Uint8Array;
   }
 
   /** An article's content hash (hex SHA-256). */
   private hashOf(r: ArticleRecord): string {
     if (r.hash === undefined) {
-      const disk = r.disk as OnDisk;
-      r.hash = Buffer.from(disk.hashes.buffer, disk.hashes.byteOffset + 32 * disk.slot, 32).toString('hex');
+      const { columns, slot } = r.disk as OnDisk;
+      r.hash = columns.hash(slot);
     }
     return r.hash;
   }
