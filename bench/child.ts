@@ -1,14 +1,21 @@
 /**
- * Cold start, run as its own process by the bench: load an engine from what its build saved, answer one
- * question, and print JSON lines the parent reads. The parent times spawn → the `answer` line.
+ * One engine in a process of its own, run by the bench: load it from what its build saved, answer one
+ * question (the cold start), then, when given a file of questions, answer them warm and print each one's
+ * time and top-3 ids. It prints JSON lines the parent reads; the parent times spawn → the `answer` line.
  *
- *   node --expose-gc --import tsx bench/child.ts <engine> <dir> <question>
+ *   node --expose-gc --import tsx bench/child.ts <engine> <dir> <question> [<warm.json>]
  *
- * The bench runs it compiled (`compileChild`: one esbuild bundle, split per engine) so that the figure
- * is a production start-up, not TypeScript being compiled on the fly by tsx (~0.8 s more here).
+ * warm.json: `{"questions": string[], "warmup": number, "budgetMs": number}`. Warm answers are timed
+ * here rather than in the bench's own process, which holds every corpus and peer (gigabytes at 100k):
+ * its collector's pauses would land in every engine's p99.
+ *
+ * The bench runs it compiled (`compileChild`: esbuild, one file per module) so that the figure is a
+ * production start-up, not TypeScript being compiled on the fly by tsx (~0.8 s more here).
  */
+import { readFileSync } from 'node:fs';
+
 const started = performance.now();
-const [engineName, dir, question] = process.argv.slice(2);
+const [engineName, dir, question, warmFile] = process.argv.slice(2);
 const { loadEngine } = await import('./peers/lazy.js');
 const kind = await loadEngine(engineName ?? '');
 const imported = performance.now();
@@ -31,5 +38,27 @@ process.stdout.write(
     alive: peer !== undefined,
   })}\n`,
 );
+if (warmFile) {
+  const job = JSON.parse(readFileSync(warmFile, 'utf8')) as {
+    questions: string[];
+    warmup: number;
+    budgetMs: number;
+  };
+  const warmStart = performance.now();
+  for (const q of job.questions.slice(0, job.warmup)) {
+    await peer.query(q);
+    if (performance.now() - warmStart > job.budgetMs / 4) break;
+  }
+  const loopStart = performance.now();
+  const times: number[] = [];
+  const answers: number[][] = [];
+  for (const q of job.questions) {
+    if (performance.now() - loopStart > job.budgetMs) break;
+    const t = performance.now();
+    answers.push(await peer.query(q));
+    times.push(performance.now() - t);
+  }
+  process.stdout.write(`${JSON.stringify({ event: 'warm', times, answers })}\n`);
+}
 await peer.close?.();
 process.exit(0);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -45,19 +45,38 @@ export interface ColdStart {
   firstAnswerMs: number;
   heapMb: number;
   rssMb: number;
+  /** With a warm job: each warm question's time and top-3 ids, in the job's order. */
+  warm?: { times: number[]; answers: number[][] };
+}
+
+/** Warm questions for the child to answer after its cold start (see bench/child.ts). */
+export interface WarmJob {
+  file: string;
+  questions: string[];
+  warmup: number;
+  budgetMs: number;
 }
 
 /**
- * Starts `node --import tsx bench/child.ts` (as `npm start` runs the bot, under tsx), which loads the
- * engine from `dir` and answers `question`; measures spawn → the answer line, and reads the child's own
- * split of that time and its heap and RSS after load (after a full GC).
+ * Runs the compiled bench/child.ts, which loads the engine from `dir` and answers `question`; measures
+ * spawn → the answer line, and reads the child's own split of that time and its heap and RSS after load
+ * (after a full GC). With `warm`, the child then answers the job's questions and reports their times.
  */
-export async function coldStart(engine: string, dir: string, question: string): Promise<ColdStart> {
+export async function coldStart(
+  engine: string,
+  dir: string,
+  question: string,
+  warm?: WarmJob,
+): Promise<ColdStart> {
+  if (warm) {
+    const { file, ...job } = warm;
+    await writeFile(file, JSON.stringify(job));
+  }
   // The working tree is shared with people editing src/: a child that met a half-saved file is retried.
   for (let attempt = 1; ; attempt++) {
     try {
       compiled ??= compileChild();
-      return await coldStartOnce(await compiled, engine, dir, question);
+      return await coldStartOnce(await compiled, [engine, dir, question, ...(warm ? [warm.file] : [])]);
     } catch (err) {
       if (attempt >= 3) throw err;
       await new Promise((r) => setTimeout(r, 10_000));
@@ -67,13 +86,13 @@ export async function coldStart(engine: string, dir: string, question: string): 
 
 let compiled: Promise<string> | undefined;
 
-function coldStartOnce(childJs: string, engine: string, dir: string, question: string): Promise<ColdStart> {
+function coldStartOnce(childJs: string, args: string[]): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let answeredMs = 0;
     let out = '';
     let err = '';
-    const child = spawn(process.execPath, ['--expose-gc', childJs, engine, dir, question], {
+    const child = spawn(process.execPath, ['--expose-gc', childJs, ...args], {
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -87,12 +106,14 @@ function coldStartOnce(childJs: string, engine: string, dir: string, question: s
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.includes('"event":"figures"'));
+      const lines = out.split('\n');
+      const line = lines.find((l) => l.includes('"event":"figures"'));
       if (code !== 0 || !line) {
-        reject(new Error(`cold start of ${engine} failed (exit ${code}): ${err.trim().slice(-500)}`));
+        reject(new Error(`cold start of ${args[0]} failed (exit ${code}): ${err.trim().slice(-500)}`));
         return;
       }
-      const f = JSON.parse(line) as Omit<ColdStart, 'ms'>;
+      const f = JSON.parse(line) as Omit<ColdStart, 'ms' | 'warm'>;
+      const warmLine = lines.find((l) => l.includes('"event":"warm"'));
       resolve({
         ms: answeredMs,
         importMs: f.importMs,
@@ -100,6 +121,7 @@ function coldStartOnce(childJs: string, engine: string, dir: string, question: s
         firstAnswerMs: f.firstAnswerMs,
         heapMb: f.heapMb,
         rssMb: f.rssMb,
+        ...(warmLine ? { warm: JSON.parse(warmLine) as ColdStart['warm'] } : {}),
       });
     });
   });

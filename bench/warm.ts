@@ -5,8 +5,8 @@
  *
  *   npx tsx bench/warm.ts [bbc|10000|100000] [--eval ../shared/eval]
  *
- * Builds the snapshot under bench/cache/warm-<size>/ when missing, loads it, answers the bench's 1,000
- * questions twice and times the second pass; prints p50/p95/p99 and the slowest questions.
+ * Builds the snapshot under bench/cache/warm-<size>/ when missing, loads it, answers 200 other questions
+ * to warm up, then times the bench's 1,000 questions; prints p50/p95/p99 and the slowest questions.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -35,12 +35,14 @@ if (!existsSync(path.join(dir, SNAPSHOT_FILE))) {
   await writeSnapshot(dir, SearchEngine.fromArticles(corpus.articles).toState());
 }
 const questions = makeQuestions(corpus.articles, 1000, 20261123).map((q) => q.text);
+// Warmed up on other questions: the timed ones find no article of theirs already in the engine's caches.
+const warmup = makeQuestions(corpus.articles, 200, 20261124).map((q) => q.text);
 // Only the engine and the question texts stay referenced from here on.
 corpus.articles.length = 0;
 const state = await readSnapshot(dir, { lazy: LAZY_ARRAYS });
 if (!state) throw new Error(`no snapshot in ${dir}`);
 const engine = SearchEngine.fromState(state);
-for (const q of questions) await answerQuestion(engine, q, { topK: 3, threshold: 0 });
+for (const q of warmup) await answerQuestion(engine, q, { topK: 3, threshold: 0 });
 const timed: { question: string; ms: number }[] = [];
 for (const question of questions) {
   const started = performance.now();

@@ -49,6 +49,8 @@ export async function openServices(
     snapshotDir: config.SNAPSHOT_DIR,
     maxBytes: config.MAX_ARTICLE_BYTES,
     log: log.child({ module: 'index' }),
+    // The bot answers while a large snapshot's checksums are still being checked (rebuilt if bad).
+    verifyInBackground: true,
   });
   const services: Services = {
     config,

@@ -689,6 +689,7 @@ function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
       if (!array) throw new Error(`snapshot array ${name} is missing`);
       target.set(array.subarray(from, from + target.length));
     },
+    verified: Promise.resolve(),
   };
 }
 

@@ -567,42 +567,55 @@ function passagesOf(index: PackedIndex, article: number): number {
   return (index.articlePassages[article + 1] as number) - (index.articlePassages[article] as number);
 }
 
-/** The best `limit` hits seen, in a min-heap; ties keep the earlier-seen hit (MiniSearch's stable sort). */
+/**
+ * The best `limit` hits seen, in a min-heap; ties keep the earlier-seen hit (MiniSearch's stable sort).
+ * A hit is only made into an object once it enters the heap: most offers lose against the worst kept.
+ */
 class TopHits {
-  private readonly heap: { passage: number; score: number; order: number }[] = [];
+  private readonly heap: Hit[] = [];
   constructor(private readonly limit: number) {}
-
-  private worse(a: { score: number; order: number }, b: { score: number; order: number }): boolean {
-    return a.score < b.score || (a.score === b.score && a.order > b.order);
-  }
 
   offer(passage: number, score: number, order: number): void {
     const heap = this.heap;
-    const hit = { passage, score, order };
     if (heap.length < this.limit) {
-      heap.push(hit);
-      let i = heap.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(heap[i] as typeof hit, heap[parent] as typeof hit)) break;
-        [heap[i], heap[parent]] = [heap[parent] as typeof hit, heap[i] as typeof hit];
-        i = parent;
-      }
+      heap.push({ passage, score, order });
+      this.up(heap.length - 1);
       return;
     }
-    if (!this.worse(heap[0] as typeof hit, hit)) return;
-    heap[0] = hit;
-    let i = 0;
+    const worst = heap[0] as Hit;
+    if (!(worst.score < score || (worst.score === score && worst.order > order))) return;
+    heap[0] = { passage, score, order };
+    this.down(0);
+  }
+
+  private up(i: number): void {
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!worse(heap[i] as Hit, heap[parent] as Hit)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const heap = this.heap;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < heap.length && this.worse(heap[l] as typeof hit, heap[m] as typeof hit)) m = l;
-      if (r < heap.length && this.worse(heap[r] as typeof hit, heap[m] as typeof hit)) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m] as typeof hit, heap[i] as typeof hit];
+      if (l < heap.length && worse(heap[l] as Hit, heap[m] as Hit)) m = l;
+      if (r < heap.length && worse(heap[r] as Hit, heap[m] as Hit)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
       i = m;
     }
+  }
+
+  private swap(i: number, j: number): void {
+    const kept = this.heap[i] as Hit;
+    this.heap[i] = this.heap[j] as Hit;
+    this.heap[j] = kept;
   }
 
   sorted(): PassageHit[] {
@@ -611,3 +624,11 @@ class TopHits {
       .map(({ passage, score }) => ({ passage, score }));
   }
 }
+
+interface Hit {
+  passage: number;
+  score: number;
+  order: number;
+}
+
+const worse = (a: Hit, b: Hit): boolean => a.score < b.score || (a.score === b.score && a.order > b.order);

@@ -15,6 +15,14 @@ export interface IndexOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Skip writing the snapshot (read-only use, e.g. `ask --corpus` on another folder). */
   readOnly?: boolean | undefined;
+  /**
+   * Answer from a large snapshot while its lazily read arrays are still being checked in a worker
+   * thread (the bot: a faster start), instead of checking before returning (one-shot commands).
+   * `openIndex` then returns the pending check; `LiveIndex` rebuilds if it fails.
+   */
+  verifyInBackground?: boolean | undefined;
+  /** Lazily read bytes from which the check runs in a worker thread (default 8 MB; tests lower it). */
+  workerCheckBytes?: number | undefined;
 }
 
 /**
@@ -24,13 +32,19 @@ export interface IndexOptions {
  */
 export async function openIndex(
   options: IndexOptions,
-): Promise<{ engine: SearchEngine; summary: RefreshSummary }> {
+): Promise<{ engine: SearchEngine; summary: RefreshSummary; verified: Promise<void> }> {
   const started = performance.now();
   let engine: SearchEngine | undefined;
   let snapshot: RefreshSummary['snapshot'] = 'created';
+  let verified = Promise.resolve();
   try {
-    const state = await readSnapshot(options.snapshotDir, { lazy: LAZY_ARRAYS });
+    const state = await readSnapshot(options.snapshotDir, {
+      lazy: LAZY_ARRAYS,
+      workerCheckBytes: options.workerCheckBytes,
+    });
     if (state) {
+      if (!options.verifyInBackground) await state.lazy?.verified;
+      verified = state.lazy?.verified ?? verified;
       engine = SearchEngine.fromState(state);
       snapshot = 'loaded';
     }
@@ -48,6 +62,7 @@ export async function openIndex(
   return {
     engine,
     summary: { ...summary, snapshot: options.readOnly ? 'none' : snapshot, seconds: elapsed(started) },
+    verified,
   };
 }
 
@@ -92,8 +107,23 @@ export class LiveIndex {
   }
 
   static async open(options: IndexOptions): Promise<{ index: LiveIndex; summary: RefreshSummary }> {
-    const { engine, summary } = await openIndex(options);
-    return { index: new LiveIndex(engine, options), summary };
+    const { engine, summary, verified } = await openIndex(options);
+    const index = new LiveIndex(engine, options);
+    index.checked = verified.catch((err: unknown) => index.rebuild(err, options));
+    return { index, summary };
+  }
+
+  /** Settles once the snapshot's background check is done, and the index rebuilt if it failed. */
+  checked: Promise<void> = Promise.resolve();
+
+  /**
+   * The snapshot answered from turned out damaged (its background check failed): the index is rebuilt
+   * from the corpus folder, the snapshot rewritten, and the new engine swapped in whole.
+   */
+  private async rebuild(err: unknown, options: IndexOptions): Promise<void> {
+    options.log?.warn({ reason: (err as Error).message }, 'index snapshot damaged, rebuilding');
+    const { engine } = await openIndex({ ...options, verifyInBackground: false });
+    this.engine = engine;
   }
 
   /** Refreshes from the corpus folder; concurrent calls share one run. */

@@ -24,16 +24,21 @@ const ARRAY_TYPES = {
 type ArrayKind = keyof typeof ARRAY_TYPES;
 export type SnapshotArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
-/** A table-of-contents entry: where an array starts in the body, its type and its element count. */
-type ArrayEntry = [name: string, kind: ArrayKind, offset: number, length: number];
+/**
+ * A table-of-contents entry: where an array starts in the body, its type, its element count, and the
+ * checksum of its bytes (so an array read at load is checked from memory, and one left on disk can be
+ * checked apart from the rest).
+ */
+type ArrayEntry = [name: string, kind: ArrayKind, offset: number, length: number, digest: string];
 
 /**
  * Writes engine state atomically: to a temporary file in the same folder, flushed to disk, then renamed
  * over the old snapshot (and the folder flushed), so a crash at any point leaves either the old snapshot
- * or the new one, never a torn file. The first line holds the format, the options hash, and the checksum
- * and length of the body, so a truncated or corrupted file is detected on load. The body is a small
- * JSON part (article metadata, vocabulary, a table of contents) followed by the state's typed arrays as
- * raw bytes, each 8-byte aligned, so loading them is a view onto the file rather than a parse.
+ * or the new one, never a torn file. The first line holds the format, the options hash, the checksum of
+ * the JSON part and the length of the body, so a truncated or corrupted file is detected on load. The
+ * body is a small JSON part (article metadata, vocabulary, a table of contents with each array's own
+ * checksum) followed by the state's typed arrays as raw bytes, each 8-byte aligned, so loading them is a
+ * read into memory rather than a parse.
  */
 export async function writeSnapshot(
   dir: string,
@@ -47,7 +52,7 @@ export async function writeSnapshot(
   let offset = 0;
   for (const [name, array] of Object.entries(arrays)) {
     const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-    toc.push([name, kindOf(array), offset, array.length]);
+    toc.push([name, kindOf(array), offset, array.length, digestOf(bytes)]);
     parts.push(bytes);
     offset += bytes.length;
     const pad = (8 - (offset % 8)) % 8;
@@ -60,8 +65,7 @@ export async function writeSnapshot(
   lead.writeUInt32LE(json.length, 0);
   const body = [lead, json, jsonPad, ...parts];
   const length = body.reduce((n, b) => n + b.length, 0);
-  const hash = createHash(HASH);
-  for (const b of body) hash.update(b);
+  const hash = createHash(HASH).update(lead).update(json).update(jsonPad);
   const line = `${MAGIC} ${SNAPSHOT_FORMAT} ${indexOptionsHash()} ${hash.digest('hex')} ${length}`;
   // The header is padded so that the body, and so every array in it, starts 8-byte aligned in the file.
   const header = Buffer.from(`${line.padEnd(line.length + ((8 - ((line.length + 1) % 8)) % 8))}\n`, 'utf8');
@@ -88,6 +92,8 @@ export async function writeSnapshot(
 export interface ReadOptions {
   /** Arrays left on disk and read a slice at a time when needed (`EngineState.lazy`), not at load. */
   lazy?: readonly string[];
+  /** Lazy bytes (in all) from which they are checked in a worker thread; default `WORKER_HASH_BYTES`. */
+  workerCheckBytes?: number | undefined;
 }
 
 /** Arrays of a snapshot left on disk: slices are read on demand from the file, which is kept open. */
@@ -97,9 +103,15 @@ export interface LazyArrays {
   read(name: string, from: number, count: number): SnapshotArray;
   /** Elements from `from` of a lazy array into `target` (as many as it holds), reusing its memory. */
   readInto(name: string, from: number, target: SnapshotArray): void;
+  /**
+   * Settles once every lazy array's checksum has been checked: rejects with `SNAPSHOT_CORRUPT` when one
+   * does not match. Small snapshots are checked before `readSnapshot` returns; large ones in a worker
+   * thread while the engine already answers.
+   */
+  verified: Promise<void>;
 }
 
-/** Files whose body is at least this big are checksummed in a worker thread while the arrays load. */
+/** Lazy arrays at least this big in all are checksummed in a worker thread while the engine runs. */
 const WORKER_HASH_BYTES = 8 * 2 ** 20;
 const CHUNK = 4 * 2 ** 20;
 const openFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
@@ -107,8 +119,9 @@ const openFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
 /**
  * Reads a snapshot. Returns `undefined` when there is none; throws `SNAPSHOT_MISMATCH` when it was built
  * with another format or other index options, and `SNAPSHOT_CORRUPT` when it is truncated or damaged.
- * The whole body is checksummed (in a worker thread for a large file, while this thread reads the
- * arrays); arrays named in `options.lazy` are then left on disk and read slice by slice when asked for.
+ * The JSON part and every array read into memory are checked against their checksums here; arrays
+ * named in `options.lazy` are left on disk, read slice by slice when asked for, and checked as
+ * `LazyArrays.verified` says.
  */
 export async function readSnapshot(dir: string, options: ReadOptions = {}): Promise<EngineState | undefined> {
   let fd: number;
@@ -135,19 +148,7 @@ export async function readSnapshot(dir: string, options: ReadOptions = {}): Prom
     if (size - start !== Number(length)) {
       throw new AppError('SNAPSHOT_CORRUPT', { detail: `${size - start} of ${length} bytes` });
     }
-    const checksum = size - start >= WORKER_HASH_BYTES ? hashInWorker(fd, start, size) : undefined;
-    let state: EngineState | undefined;
-    let decodeError: unknown;
-    try {
-      state = decodeBody(fd, start, size, options);
-    } catch (err) {
-      decodeError = err;
-    }
-    const actual = checksum ? await checksum : hashRange(fd, start, size);
-    if (actual !== digest) throw new AppError('SNAPSHOT_CORRUPT', { detail: 'the checksum does not match' });
-    if (!state) {
-      throw new AppError('SNAPSHOT_CORRUPT', { detail: 'the body does not decode' }, { cause: decodeError });
-    }
+    const state = decodeBody(fd, start, size, digest, options);
     keepOpen = state.lazy !== undefined;
     return state;
   } finally {
@@ -155,25 +156,47 @@ export async function readSnapshot(dir: string, options: ReadOptions = {}): Prom
   }
 }
 
-function decodeBody(fd: number, start: number, size: number, options: ReadOptions): EngineState {
-  const jsonLength = readAt(fd, start, 8).readUInt32LE(0);
-  const { toc, ...rest } = JSON.parse(readAt(fd, start + 8, jsonLength).toString('utf8')) as Omit<
-    EngineState,
-    'arrays'
-  > & { toc: ArrayEntry[] };
+function decodeBody(
+  fd: number,
+  start: number,
+  size: number,
+  digest: string,
+  options: ReadOptions,
+): EngineState {
+  const lead = readAt(fd, start, 8);
+  const jsonLength = lead.readUInt32LE(0);
+  if (start + 8 + jsonLength > size) corrupt('the table of contents is cut');
+  const json = readAt(fd, start + 8, jsonLength);
   const base = start + 8 + jsonLength + ((8 - ((8 + jsonLength) % 8)) % 8);
+  const jsonPad = readAt(fd, start + 8 + jsonLength, base - start - 8 - jsonLength);
+  if (createHash(HASH).update(lead).update(json).update(jsonPad).digest('hex') !== digest) {
+    corrupt('the checksum of the table of contents does not match');
+  }
+  const { toc, ...rest } = JSON.parse(json.toString('utf8')) as Omit<EngineState, 'arrays'> & {
+    toc: ArrayEntry[];
+  };
   const arrays: Record<string, SnapshotArray> = {};
   const lazy = new Map<string, ArrayEntry>();
   for (const entry of toc) {
-    const [name, kind, offset, count] = entry;
+    const [name, kind, offset, count, sum] = entry;
     const Type = ARRAY_TYPES[kind];
-    if (!Type || base + offset + count * Type.BYTES_PER_ELEMENT > size)
-      throw new Error(`array ${name} is cut`);
-    if (options.lazy?.includes(name)) lazy.set(name, entry);
-    else arrays[name] = readArray(fd, base + offset, kind, count);
+    if (!Type || base + offset + count * Type.BYTES_PER_ELEMENT > size) corrupt(`array ${name} is cut`);
+    if (options.lazy?.includes(name)) {
+      lazy.set(name, entry);
+      continue;
+    }
+    const array = readArray(fd, base + offset, kind, count);
+    if (digestOf(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)) !== sum) {
+      corrupt(`the checksum of array ${name} does not match`);
+    }
+    arrays[name] = array;
   }
   if (lazy.size === 0) return { ...rest, arrays } as EngineState;
-  const file = {
+  const ranges = [...lazy.values()].map(([name, kind, offset, count, sum]) => {
+    const from = base + offset;
+    return { name, from, to: from + count * ARRAY_TYPES[kind].BYTES_PER_ELEMENT, digest: sum };
+  });
+  const file: LazyArrays = {
     has: (name: string) => lazy.has(name),
     read(name: string, from: number, count: number): SnapshotArray {
       const entry = lazy.get(name);
@@ -191,11 +214,46 @@ function decodeBody(fd: number, start: number, size: number, options: ReadOption
       const at = base + entry[2] + from * Type.BYTES_PER_ELEMENT;
       readInto(fd, new Uint8Array(target.buffer, target.byteOffset, target.byteLength), at);
     },
+    verified: verifyRanges(fd, ranges, options.workerCheckBytes ?? WORKER_HASH_BYTES),
   };
+  // Marked handled: a program that never asks is not stopped by an unhandled rejection; those that
+  // await it still see the failure.
+  file.verified.catch(() => {});
   // The file stays open while the engine can still read from it; renaming a new snapshot over it
   // does not disturb the open file.
   openFiles.register(file, fd);
   return { ...rest, arrays, lazy: file } as EngineState;
+}
+
+/**
+ * Checks byte ranges of the file against their checksums: at once when they are small (a corrupt
+ * snapshot then fails `readSnapshot` itself), else in a worker thread, settling later.
+ */
+function verifyRanges(fd: number, ranges: ByteRange[], workerFrom: number): Promise<void> {
+  const bytes = ranges.reduce((n, r) => n + r.to - r.from, 0);
+  if (bytes < workerFrom) {
+    const bad = ranges.find((r) => hashRange(fd, r.from, r.to) !== r.digest);
+    if (bad) corrupt(`the checksum of array ${bad.name} does not match`);
+    return Promise.resolve();
+  }
+  return hashInWorker(fd, ranges).then((bad) => {
+    if (bad !== null) corrupt(`the checksum of array ${bad} does not match`);
+  });
+}
+
+interface ByteRange {
+  name: string;
+  from: number;
+  to: number;
+  digest: string;
+}
+
+function corrupt(detail: string): never {
+  throw new AppError('SNAPSHOT_CORRUPT', { detail });
+}
+
+function digestOf(bytes: Uint8Array): string {
+  return createHash(HASH).update(bytes).digest('hex');
 }
 
 /** Reads `count` elements at byte `position` straight into a new typed array. */
@@ -233,29 +291,35 @@ function hashRange(fd: number, start: number, end: number): string {
   return hash.digest('hex');
 }
 
-/** `hashRange` in a worker thread, so that checksumming a large file overlaps reading its arrays. */
-function hashInWorker(fd: number, start: number, end: number): Promise<string> {
+/** `hashRange` over each range in a worker thread; resolves with the name of the first that does not match. */
+function hashInWorker(fd: number, ranges: ByteRange[]): Promise<string | null> {
   const source = `
     const { parentPort, workerData } = require('node:worker_threads');
     const { createHash } = require('node:crypto');
     const { readSync } = require('node:fs');
-    const { fd, start, end, chunk, algorithm } = workerData;
-    const hash = createHash(algorithm);
+    const { fd, ranges, chunk, algorithm } = workerData;
     const buffer = Buffer.allocUnsafe(chunk);
-    for (let at = start; at < end; ) {
-      const n = readSync(fd, buffer, 0, Math.min(chunk, end - at), at);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      at += n;
+    let bad = null;
+    for (const { name, from, to, digest } of ranges) {
+      const hash = createHash(algorithm);
+      for (let at = from; at < to; ) {
+        const n = readSync(fd, buffer, 0, Math.min(chunk, to - at), at);
+        if (n === 0) break;
+        hash.update(buffer.subarray(0, n));
+        at += n;
+      }
+      if (hash.digest('hex') !== digest) { bad = name; break; }
     }
-    parentPort.postMessage(hash.digest('hex'));
+    parentPort.postMessage(bad);
   `;
   const worker = new Worker(source, {
     eval: true,
-    workerData: { fd, start, end, chunk: CHUNK, algorithm: HASH },
+    workerData: { fd, ranges, chunk: CHUNK, algorithm: HASH },
   });
+  // The check runs beside the engine's work; it must not keep a finished program alive.
+  worker.unref();
   return new Promise((resolve, reject) => {
-    worker.once('message', (digest: string) => resolve(digest));
+    worker.once('message', (bad: string | null) => resolve(bad));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`checksum worker exited with ${code}`));

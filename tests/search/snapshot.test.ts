@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/answer/answer.js';
 import { isAppError } from '../../src/errors.js';
-import { SearchEngine } from '../../src/search/engine.js';
-import { openIndex } from '../../src/search/refresh.js';
+import { LAZY_ARRAYS, SearchEngine } from '../../src/search/engine.js';
+import { LiveIndex, openIndex } from '../../src/search/refresh.js';
 import { readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../../src/search/snapshot.js';
 import { tempCorpus } from '../support/corpus.js';
 import { cleanupScope } from '../support/processes.js';
@@ -69,6 +69,41 @@ describe('writeSnapshot / readSnapshot', () => {
     expect(await readSnapshot(c.snapshotDir)).toBeDefined();
   });
 
+  it('checks arrays left on disk too: a damaged one fails the load, or, checked in the background, makes the bot rebuild', async () => {
+    const c = await corpus();
+    const options = { corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 };
+    const { engine: built } = await openIndex(options);
+    const file = path.join(c.snapshotDir, SNAPSHOT_FILE);
+    const bytes = await readFile(file);
+    const damaged = Buffer.from(bytes);
+    const at = arrayOffset(bytes, 'bodies') + 40;
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 0x20, at);
+    await writeFile(file, damaged);
+    await expect(readSnapshot(c.snapshotDir, { lazy: LAZY_ARRAYS })).rejects.toSatisfy((e) =>
+      isAppError(e, 'SNAPSHOT_CORRUPT'),
+    );
+
+    // The bot's way: it answers at once while a worker checks, then rebuilds from the corpus folder.
+    const warnings: string[] = [];
+    const log = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as never;
+    const background = { ...options, log, verifyInBackground: true, workerCheckBytes: 0 };
+    const { index, summary } = await LiveIndex.open(background);
+    expect(summary.snapshot).toBe('loaded');
+    const loaded = index.engine;
+    await index.checked;
+    expect(warnings.join()).toMatch(/damaged, rebuilding/);
+    expect(index.engine).not.toBe(loaded);
+    for (const q of QUESTIONS) {
+      expect(await answerQuestion(index.engine, q)).toEqual(await answerQuestion(built, q));
+    }
+    // The rewritten snapshot passes the check; no second rebuild.
+    warnings.length = 0;
+    const again = await LiveIndex.open(background);
+    await again.index.checked;
+    expect(again.summary.snapshot).toBe('loaded');
+    expect(warnings).toEqual([]);
+  });
+
   it('refuses a snapshot written with other index options', async () => {
     const c = await corpus();
     await openIndex({ corpusDir: c.corpusDir, snapshotDir: c.snapshotDir, maxBytes: 1e6 });
@@ -116,3 +151,16 @@ describe('writeSnapshot / readSnapshot', () => {
     expect(leftovers).toEqual([]);
   });
 });
+
+/** Byte offset in a snapshot file of the array called `name` (read from its table of contents). */
+function arrayOffset(file: Buffer, name: string): number {
+  const start = file.indexOf(10) + 1;
+  const jsonLength = file.readUInt32LE(start);
+  const { toc } = JSON.parse(file.toString('utf8', start + 8, start + 8 + jsonLength)) as {
+    toc: [string, string, number, number, string][];
+  };
+  const base = start + 8 + jsonLength + ((8 - ((8 + jsonLength) % 8)) % 8);
+  const entry = toc.find(([n]) => n === name);
+  if (!entry) throw new Error(`no array ${name}`);
+  return base + entry[2];
+}
