@@ -28,31 +28,32 @@ export function mergeNearDuplicates(
   const groups: { group: MergedGroup; terms: Set<string>; values: Set<string> }[] = [];
   for (const candidate of ranked) {
     const terms = new Set(termsOf(candidate));
-    const values = answerValues(candidate);
+    // The answer values only matter for a moderate overlap; most sentences never need them found.
+    let values: readonly string[] | undefined;
+    const valuesOf = () => {
+      values ??= answerValues(candidate);
+      return values;
+    };
     const home = groups.find(
       (g) =>
         g.group.best.sentence.text === candidate.sentence.text ||
-        sameFact(
-          g.terms,
-          terms,
-          values.some((v) => g.values.has(v)),
-        ),
+        sameFact(g.terms, terms, () => valuesOf().some((v) => g.values.has(v))),
     );
     if (home) {
       home.group.members.push(candidate);
       continue;
     }
     if (groups.length >= limit) continue;
-    groups.push({ group: { best: candidate, members: [candidate] }, terms, values: new Set(values) });
+    groups.push({ group: { best: candidate, members: [candidate] }, terms, values: new Set(valuesOf()) });
   }
   return groups.map((g) => g.group);
 }
 
-function sameFact(a: Set<string>, b: Set<string>, sameAnswer: boolean): boolean {
+function sameFact(a: Set<string>, b: Set<string>, sameAnswer: () => boolean): boolean {
   const smaller = Math.min(a.size, b.size);
   if (smaller === 0) return false;
   let shared = 0;
   for (const t of a) if (b.has(t)) shared++;
   const similarity = shared / smaller;
-  return similarity >= SAME_TEXT || (sameAnswer && similarity >= SAME_ANSWER && shared >= 3);
+  return similarity >= SAME_TEXT || (similarity >= SAME_ANSWER && shared >= 3 && sameAnswer());
 }

@@ -179,7 +179,9 @@ export function scoreFeatures(
   const rarest = question.terms[0]?.term;
   let exactSum = 0;
   let exactTotal = 0;
-  if (question.words.size > 0) {
+  // A question word is only kept when its stem is a question term, so a sentence that holds none of the
+  // terms holds none of the words either: it is not tokenized again to find out.
+  if (question.words.size > 0 && matched.length > 0) {
     const written = wordsOf(sentence);
     for (const [word, w] of question.words) {
       exactTotal += w;
