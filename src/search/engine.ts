@@ -258,6 +258,7 @@ export class SearchEngine implements SearchStore {
         titleArticles: u32('index.titleArticles'),
         titleFreqs: need('index.titleFreqs', Uint16Array),
         titleLength: u32('index.titleLength'),
+        termBound: need('index.termBound', Float64Array),
       },
       slots,
       slotOf: new Map(slots.map((r, i) => [r.id, i])),

@@ -7,7 +7,7 @@ import { DEFAULT_CHUNK_OPTIONS } from './chunk.js';
  * Everything that decides what the index holds, in one place for build and load alike: a snapshot built
  * with other settings is rebuilt, never loaded.
  */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 
 export const INDEX_FIELDS = ['title', 'text'] as const;
 export const FIELD_BOOST = { title: 1.5, text: 1 } as const;

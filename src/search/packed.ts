@@ -55,6 +55,11 @@ export interface PackedIndex {
   titleFreqs: Uint16Array;
   /** Distinct title terms of each article. */
   titleLength: Uint32Array;
+  /**
+   * Per term, the most one passage can get from it at weight 1 (its best title score plus its best text
+   * score): what lets a search stop reading a term's lists without reading them first.
+   */
+  termBound: Float64Array;
 }
 
 /** Builds the packed index of `articles` (their order is the passage order) over `vocabularySize` terms. */
@@ -125,7 +130,7 @@ export function packIndex<A extends PackableArticle>(
       emit(sentences.terms, from, to, p, p, textCursor, textPassages, textFreqs);
     }
   });
-  return {
+  const index: PackedIndex = {
     passageArticle,
     passageOrdinal,
     passageLength,
@@ -137,7 +142,21 @@ export function packIndex<A extends PackableArticle>(
     titleArticles,
     titleFreqs,
     titleLength,
+    termBound: new Float64Array(V),
   };
+  // Pass 3: each term's bound, over its lists as a search would score them.
+  const scratch = scratchFor(index);
+  for (let t = 0; t < V; t++) {
+    const plan = planTerm(index, scratch, t, 1, 0);
+    let bound = 0;
+    for (let i = plan.titleFrom; i < plan.titleTo; i++)
+      bound = Math.max(bound, titleScore(index, scratch, plan, i, 1));
+    let text = 0;
+    for (let i = 0; i < plan.passages.length; i++)
+      text = Math.max(text, textScore(index, scratch, plan, i, 1));
+    index.termBound[t] = bound + text;
+  }
+  return index;
 
   /** Appends one posting per distinct term of `terms[from..to)`, with its frequency, to each term's list. */
   function emit(
@@ -199,8 +218,6 @@ interface Scratch {
   lastTerm: Int32Array;
   avgText: number;
   avgTitle: number;
-  /** Per term, the highest score one passage can get from it at weight 1 (NaN until first needed). */
-  bound: Float64Array;
   /** Per query term, buffers for postings read from a file. */
   buffers: { passages: Uint32Array; freqs: Uint8Array }[];
 }
@@ -251,16 +268,18 @@ export function searchPacked(
   const rest = new Float64Array(n + 1);
   for (let i = n - 1; i >= 0; i--) rest[i] = (rest[i + 1] as number) + (plans[i] as TermPlan).bound;
 
-  const acc = new Accumulator(scratch, accept && ((p: number) => accept(index.passageArticle[p] as number)));
+  const acc = new Accumulator(
+    scratch,
+    limit,
+    accept && ((p: number) => accept(index.passageArticle[p] as number)),
+  );
   let i = 0;
   let threshold = 0;
   for (; i < n; i++) {
     // A passage not seen yet could at most match every remaining term at its best.
     const newcomer = (rest[i] as number) * (n - i);
-    if (acc.count >= limit && acc.best > newcomer) {
-      threshold = kthScore(acc.touched, acc.count, score, matched, limit);
-      if (newcomer < threshold) break;
-    }
+    threshold = acc.leaders.kth();
+    if (newcomer < threshold) break;
     scanTerm(index, scratch, plans[i] as TermPlan, i, acc, false);
   }
 
@@ -289,7 +308,7 @@ export function searchPacked(
     } else {
       scanTerm(index, scratch, plan, i, acc, true);
     }
-    if (kept >= limit) threshold = kthScore(survivors, kept, score, matched, limit);
+    threshold = acc.leaders.kth();
   }
 
   const best = new TopHits(limit);
@@ -326,15 +345,7 @@ function planTerm(
     freqs,
     textIdf: df > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 0,
   };
-  let bound = scratch.bound[term] as number;
-  if (Number.isNaN(bound)) {
-    bound = 0;
-    for (let i = titleFrom; i < titleTo; i++) bound = Math.max(bound, titleScore(index, scratch, plan, i, 1));
-    let text = 0;
-    for (let i = 0; i < df; i++) text = Math.max(text, textScore(index, scratch, plan, i, 1));
-    bound += text;
-    scratch.bound[term] = bound;
-  }
+  const bound = index.termBound[term] as number;
   plan.bound = bound * weight;
   return plan;
 }
@@ -432,8 +443,8 @@ class Accumulator {
   /** Passages seen, in the order first seen: `touched[0 .. count]`. */
   readonly touched: Int32Array;
   count = 0;
-  /** The highest score (sum times terms matched) so far: no `limit`-th score can be above it. */
-  best = 0;
+  /** The `limit` best passages so far, kept up to date as scores are added. */
+  readonly leaders: Leaders;
   private readonly score: Float64Array;
   private readonly matched: Uint8Array;
   private readonly lastTerm: Int32Array;
@@ -441,8 +452,10 @@ class Accumulator {
 
   constructor(
     scratch: Scratch,
+    limit: number,
     private readonly accept: ((passage: number) => boolean) | undefined,
   ) {
+    this.leaders = new Leaders(limit);
     this.touched = scratch.touched;
     this.score = scratch.score;
     this.matched = scratch.matched;
@@ -473,7 +486,8 @@ class Accumulator {
     }
     this.score[p] = sum;
     this.matched[p] = terms;
-    if (sum * terms > this.best) this.best = sum * terms;
+    // Most passages stay under the lowest leader: one comparison, nothing more.
+    if (sum * terms > this.leaders.floor) this.leaders.offer(p, sum * terms);
   }
 
   /** Clears the scratch arrays for the next search. */
@@ -505,37 +519,60 @@ function lowerBound(list: Uint32Array, from: number, to: number, value: number):
   return lo;
 }
 
-/** The `k`-th highest current score (sum times terms matched) among `passages`. */
-function kthScore(
-  passages: Int32Array,
-  count: number,
-  score: Float64Array,
-  matched: Uint8Array,
-  k: number,
-): number {
-  const top = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const p = passages[i] as number;
-    const s = (score[p] as number) * (matched[p] as number);
-    if (size < k) {
-      // Keep `top` sorted ascending while it fills.
-      let j = size++;
-      while (j > 0 && (top[j - 1] as number) > s) {
-        top[j] = top[j - 1] as number;
-        j--;
-      }
-      top[j] = s;
-    } else if (s > (top[0] as number)) {
-      let j = 0;
-      while (j + 1 < k && (top[j + 1] as number) < s) {
-        top[j] = top[j + 1] as number;
-        j++;
-      }
-      top[j] = s;
-    }
+/**
+ * The `k` best passages of a search so far, by sum times terms matched, with their current scores: an
+ * accumulator offers a passage each time its score rises above `floor`, so `kth()` is always exactly the
+ * k-th best score over every passage seen, with no pass over them.
+ */
+class Leaders {
+  /** Ascending by score; a passage is listed once. */
+  private readonly ids: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+  /** What a passage must beat to become a leader: -1 while fewer than `k` are listed. */
+  floor = -1;
+
+  constructor(private readonly k: number) {
+    this.ids = new Int32Array(k);
+    this.scores = new Float64Array(k);
   }
-  return size < k ? 0 : (top[0] as number);
+
+  /** Passage `p` now scores `s` (above `floor`): listed, or moved up if it already is. */
+  offer(p: number, s: number): void {
+    const { ids, scores, k } = this;
+    let j = 0;
+    while (j < this.size && ids[j] !== p) j++;
+    if (j === this.size) {
+      // Not listed: it takes a new place, or the lowest leader's when the list is full.
+      if (this.size < k) {
+        j = this.size++;
+        while (j > 0 && (scores[j - 1] as number) > s) {
+          scores[j] = scores[j - 1] as number;
+          ids[j] = ids[j - 1] as number;
+          j--;
+        }
+        scores[j] = s;
+        ids[j] = p;
+        if (this.size === k) this.floor = scores[0] as number;
+        return;
+      }
+      j = 0;
+    }
+    // Sift up from place j: its score only rose.
+    while (j + 1 < this.size && (scores[j + 1] as number) < s) {
+      scores[j] = scores[j + 1] as number;
+      ids[j] = ids[j + 1] as number;
+      j++;
+    }
+    scores[j] = s;
+    ids[j] = p;
+    if (this.size === k) this.floor = scores[0] as number;
+  }
+
+  /** The k-th best score, or 0 while fewer than k passages have been seen. */
+  kth(): number {
+    return this.size < this.k ? 0 : (this.scores[0] as number);
+  }
 }
 
 function scratchFor(index: PackedIndex): Scratch {
@@ -556,7 +593,6 @@ function scratchFor(index: PackedIndex): Scratch {
     lastTerm: new Int32Array(N),
     avgText: textTotal / N,
     avgTitle: titleTotal / N,
-    bound: new Float64Array(index.textOffsets.length).fill(Number.NaN),
     buffers: [],
   };
   scratchOf.set(index, scratch);
