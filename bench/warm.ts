@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { answerQuestion } from '../src/answer/answer.js';
-import { LAZY_ARRAYS, SearchEngine } from '../src/search/engine.js';
+import { leftOnDisk, SearchEngine } from '../src/search/engine.js';
 import { readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../src/search/snapshot.js';
 import { loadBbc, loadSynthetic } from './corpora.js';
 import { quantile } from './measure.js';
@@ -39,7 +39,7 @@ const questions = makeQuestions(corpus.articles, 1000, 20261123).map((q) => q.te
 const warmup = makeQuestions(corpus.articles, 200, 20261124).map((q) => q.text);
 // Only the engine and the question texts stay referenced from here on.
 corpus.articles.length = 0;
-const state = await readSnapshot(dir, { lazy: LAZY_ARRAYS });
+const state = await readSnapshot(dir, { lazy: leftOnDisk });
 if (!state) throw new Error(`no snapshot in ${dir}`);
 const engine = SearchEngine.fromState(state);
 for (const q of warmup) await answerQuestion(engine, q, { topK: 3, threshold: 0 });

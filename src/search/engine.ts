@@ -34,7 +34,7 @@ export interface EngineState {
 }
 
 /**
- * Arrays a loaded engine reads from the snapshot file only when an article is quoted, ranked or
+ * Arrays a loaded engine can read from the snapshot file only when an article is quoted, ranked or
  * removed (one read per article: its `bodies` record holds its sentence spans, paragraph offsets and
  * text; its `sentenceTerms` record its sentences' term ids), article metadata, parsed when shown,
  * and the text postings, read a term at a time by the searches that need them (the file stays in the
@@ -48,6 +48,19 @@ export const LAZY_ARRAYS = [
   'index.textPassages',
   'index.textFreqs',
 ] as const;
+
+/** Snapshots up to this size keep their text postings in memory: a search then reads no file. */
+const POSTINGS_IN_MEMORY_UP_TO = 160 * 2 ** 20;
+
+/**
+ * Which of `LAZY_ARRAYS` a loaded engine leaves on disk: all of them, except the text postings of a
+ * snapshot small enough that holding them costs less than reading them for every question (at 10k
+ * articles, 22 MB held against ~16 reads a question).
+ */
+export function leftOnDisk(name: string, snapshotBytes: number): boolean {
+  if (!(LAZY_ARRAYS as readonly string[]).includes(name)) return false;
+  return !name.startsWith('index.text') || snapshotBytes > POSTINGS_IN_MEMORY_UP_TO;
+}
 
 /** Per article in `counts`: sentences, paragraphs, title terms, passages, text bytes. */
 const COUNTS = 5;
@@ -211,7 +224,7 @@ export class SearchEngine implements SearchStore {
     }
     engine.sentenceDf = u32('sentenceDf');
     engine.sentenceTermTotal = state.sentenceTermTotal;
-    const arrays = state.lazy ?? inMemory(a);
+    const arrays = state.lazy ? either(state.lazy, inMemory(a)) : inMemory(a);
     const counts = u32('counts');
     const titleTerms = u32('titleTerms');
     const passages = u32('passages');
@@ -251,7 +264,7 @@ export class SearchEngine implements SearchStore {
         passageLength: u32('index.passageLength'),
         articlePassages: u32('index.articlePassages'),
         textOffsets: u32('index.textOffsets'),
-        ...(arrays.has('index.textPassages') && !a['index.textPassages']
+        ...(!a['index.textPassages'] && state.lazy?.has('index.textPassages')
           ? { textFile: arrays }
           : { textPassages: u32('index.textPassages'), textFreqs: need('index.textFreqs', Uint8Array) }),
         titleOffsets: u32('index.titleOffsets'),
@@ -421,15 +434,16 @@ export class SearchEngine implements SearchStore {
     this.sentenceCount += sign * r.sentenceCount;
   }
 
-  /** An article's sentence term ids, read from the snapshot the first time they are needed. */
+  /**
+   * An article's sentence term ids: held by an added article, read from the snapshot each time for one
+   * loaded from it (never kept: questions touch ever more articles, and a re-pack reads them all).
+   */
   private termsOf(r: ArticleRecord): SentenceTerms {
-    if (!r.terms) {
-      const { columns, slot } = r.disk as OnDisk;
-      const record = columns.read('sentenceTerms', slot) as Uint32Array;
-      const n = r.sentenceCount + 1;
-      r.terms = { termOffsets: record.subarray(0, n), terms: record.subarray(n) };
-    }
-    return r.terms;
+    if (r.terms) return r.terms;
+    const { columns, slot } = r.disk as OnDisk;
+    const record = columns.read('sentenceTerms', slot) as Uint32Array;
+    const n = r.sentenceCount + 1;
+    return { termOffsets: record.subarray(0, n), terms: record.subarray(n) };
   }
 
   /** An article's spans, paragraph offsets and text as UTF-8 bytes (one read for a snapshot article). */
@@ -691,6 +705,16 @@ function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
       target.set(array.subarray(from, from + target.length));
     },
     verified: Promise.resolve(),
+  };
+}
+
+/** Arrays left on disk where `lazy` has them, else those in memory. */
+function either(lazy: LazyArrays, memory: LazyArrays): LazyArrays {
+  return {
+    has: (name) => lazy.has(name) || memory.has(name),
+    read: (name, from, count) => (lazy.has(name) ? lazy : memory).read(name, from, count),
+    readInto: (name, from, target) => (lazy.has(name) ? lazy : memory).readInto(name, from, target),
+    verified: lazy.verified,
   };
 }
 

@@ -90,8 +90,11 @@ export async function writeSnapshot(
 
 /** Options of `readSnapshot`. */
 export interface ReadOptions {
-  /** Arrays left on disk and read a slice at a time when needed (`EngineState.lazy`), not at load. */
-  lazy?: readonly string[];
+  /**
+   * Arrays left on disk and read a slice at a time when needed (`EngineState.lazy`), not at load: by
+   * name, or as a rule on the name and the snapshot file's size.
+   */
+  lazy?: readonly string[] | ((name: string, snapshotBytes: number) => boolean);
   /** Lazy bytes (in all) from which they are checked in a worker thread; default `WORKER_HASH_BYTES`. */
   workerCheckBytes?: number | undefined;
 }
@@ -177,11 +180,13 @@ function decodeBody(
   };
   const arrays: Record<string, SnapshotArray> = {};
   const lazy = new Map<string, ArrayEntry>();
+  const rule = options.lazy;
+  const isLazy = (name: string) => (typeof rule === 'function' ? rule(name, size) : !!rule?.includes(name));
   for (const entry of toc) {
     const [name, kind, offset, count, sum] = entry;
     const Type = ARRAY_TYPES[kind];
     if (!Type || base + offset + count * Type.BYTES_PER_ELEMENT > size) corrupt(`array ${name} is cut`);
-    if (options.lazy?.includes(name)) {
+    if (isLazy(name)) {
       lazy.set(name, entry);
       continue;
     }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/corpus/article.js';
 import { loadArticles } from '../../src/corpus/load.js';
 import { buildPassages } from '../../src/search/chunk.js';
-import { LAZY_ARRAYS, SearchEngine } from '../../src/search/engine.js';
+import { LAZY_ARRAYS, leftOnDisk, SearchEngine } from '../../src/search/engine.js';
 import { CHUNK_OPTIONS, FIELD_BOOST, PASSAGE_BM25 } from '../../src/search/options.js';
 import { readSnapshot, writeSnapshot } from '../../src/search/snapshot.js';
 import type { Candidate, QueryTerm } from '../../src/search/store.js';
@@ -187,6 +187,25 @@ describe('SearchEngine.toState / fromState', () => {
       engine.searchPassagesSync(query, { limit: 10 }),
     );
     expect(loaded.stats().avgSentenceTerms).toBe(engine.stats().avgSentenceTerms);
+  });
+
+  it("keeps a small snapshot's postings in memory and a large one's on disk, answering the same either way", async () => {
+    const c = await tempCorpus();
+    cleanups.push(c.cleanup);
+    await writeSnapshot(c.snapshotDir, engine.toState());
+    const small = await readSnapshot(c.snapshotDir, { lazy: leftOnDisk });
+    expect(small?.arrays['index.textPassages']).toBeDefined();
+    expect(small?.lazy?.has('bodies')).toBe(true);
+    const large = await readSnapshot(c.snapshotDir, { lazy: (name) => leftOnDisk(name, 2 ** 40) });
+    expect(large?.arrays['index.textPassages']).toBeUndefined();
+    expect(large?.lazy?.has('index.textPassages')).toBe(true);
+    const query = analyze('interest rate bank inflation').map((term) => ({ term, weight: 1 }));
+    for (const state of [small, large]) {
+      const loaded = SearchEngine.fromState(state as NonNullable<typeof state>);
+      expect(loaded.searchPassagesSync(query, { limit: 10 })).toEqual(
+        engine.searchPassagesSync(query, { limit: 10 }),
+      );
+    }
   });
 
   it('adds and removes articles after a load as it does before one', async () => {
