@@ -94,6 +94,26 @@ class SnapshotColumns {
     return this.arrays.read(name, from, to - from);
   }
 
+  /**
+   * The article's record read into `scratch`'s reused memory (grown when too small): a view valid until
+   * the next read into it. Questions read a record per candidate article; fresh arrays for each cost
+   * the garbage collector more than the reads themselves.
+   */
+  readScratch<T extends Uint8Array | Uint32Array>(
+    name: 'bodies' | 'sentenceTerms',
+    slot: number,
+    scratch: { array: T },
+  ): T {
+    const [from, to] = this.range(name, slot);
+    if (scratch.array.length < to - from) {
+      const Type = scratch.array.constructor as new (n: number) => T;
+      scratch.array = new Type(Math.max(to - from, 2 * scratch.array.length));
+    }
+    const view = scratch.array.subarray(0, to - from) as T;
+    this.arrays.readInto(name, from, view);
+    return view;
+  }
+
   hash(slot: number): string {
     return Buffer.from(this.hashes.buffer, this.hashes.byteOffset + 32 * slot, 32).toString('hex');
   }
@@ -191,6 +211,9 @@ export class SearchEngine implements SearchStore {
   private packed: { index: PackedIndex; slots: ArticleRecord[]; slotOf: Map<string, number> } | undefined;
   private readonly expanded = new Map<string, Article>();
   private readonly termStrings = new Map<string, string[][]>();
+  /** Reused memory for the records questions read (see `SnapshotColumns.readScratch`). */
+  private readonly bodyScratch = { array: new Uint8Array(64 * 1024) };
+  private readonly termScratch = { array: new Uint32Array(4 * 1024) };
 
   private constructor() {}
 
@@ -436,25 +459,36 @@ export class SearchEngine implements SearchStore {
 
   /**
    * An article's sentence term ids: held by an added article, read from the snapshot each time for one
-   * loaded from it (never kept: questions touch ever more articles, and a re-pack reads them all).
+   * loaded from it (never kept: questions touch ever more articles, and a re-pack reads them all). With
+   * `scratch`, read into reused memory: a view valid until the next such read.
    */
-  private termsOf(r: ArticleRecord): SentenceTerms {
+  private termsOf(r: ArticleRecord, scratch?: { array: Uint32Array }): SentenceTerms {
     if (r.terms) return r.terms;
     const { columns, slot } = r.disk as OnDisk;
-    const record = columns.read('sentenceTerms', slot) as Uint32Array;
+    const record = scratch
+      ? columns.readScratch('sentenceTerms', slot, scratch)
+      : (columns.read('sentenceTerms', slot) as Uint32Array);
     const n = r.sentenceCount + 1;
     return { termOffsets: record.subarray(0, n), terms: record.subarray(n) };
   }
 
-  /** An article's spans, paragraph offsets and text as UTF-8 bytes (one read for a snapshot article). */
-  private bodyBytes(r: ArticleRecord): {
+  /**
+   * An article's spans, paragraph offsets and text as UTF-8 bytes (one read for a snapshot article;
+   * into reused memory with `scratch`, valid until the next such read).
+   */
+  private bodyBytes(
+    r: ArticleRecord,
+    scratch?: { array: Uint8Array },
+  ): {
     spans: Uint32Array;
     paragraphStarts: Uint32Array;
     text: Uint8Array;
   } {
     if (r.body) return { ...r.body, text: Buffer.from(r.body.text, 'utf8') };
     const { columns, slot } = r.disk as OnDisk;
-    const record = columns.read('bodies', slot) as Uint8Array;
+    const record = scratch
+      ? columns.readScratch('bodies', slot, scratch)
+      : (columns.read('bodies', slot) as Uint8Array);
     const spans = new Uint32Array(record.buffer, record.byteOffset, 3 * r.sentenceCount);
     const paragraphStarts = new Uint32Array(
       record.buffer,
@@ -604,7 +638,7 @@ export class SearchEngine implements SearchStore {
     if (cached) return cached;
     const r = this.records.get(articleId);
     if (!r) return [];
-    const { termOffsets, terms } = this.termsOf(r);
+    const { termOffsets, terms } = this.termsOf(r, this.termScratch);
     const out: string[][] = [];
     for (let i = 0; i < r.sentenceCount; i++) {
       const sentence: string[] = [];
@@ -643,7 +677,8 @@ export class SearchEngine implements SearchStore {
   private expand(r: ArticleRecord): Article {
     const cached = recall(this.expanded, r.id);
     if (cached) return cached;
-    const body = r.body ?? decodeBody(this.bodyBytes(r));
+    // Decoded at once: the spans and text are views of reused memory.
+    const body = r.body ?? decodeBody(this.bodyBytes(r, this.bodyScratch));
     const { text, spans } = body;
     const paragraphs = Array.from(body.paragraphStarts, (start, i) => {
       const next = body.paragraphStarts[i + 1];

@@ -214,6 +214,8 @@ interface Scratch {
   matched: Uint8Array;
   touchedAt: Int32Array;
   touched: Int32Array;
+  /** The passages still in the running once pruning starts (a filtered copy of `touched`). */
+  survivors: Int32Array;
   /** The last query term counted for the passage. */
   lastTerm: Int32Array;
   avgText: number;
@@ -286,7 +288,11 @@ export function searchPacked(
   // The lighter terms only add to passages already seen, and only to those that can still make the cut:
   // looked up one by one when they are few, else by one pass over the term's lists.
   // A copy: filtered in place below, while `acc.touched` must still list every passage to reset.
-  let survivors = i < n ? acc.touched.slice(0, acc.count) : acc.touched.subarray(0, acc.count);
+  let survivors = acc.touched.subarray(0, acc.count);
+  if (i < n) {
+    scratch.survivors.set(survivors);
+    survivors = scratch.survivors.subarray(0, acc.count);
+  }
   for (; i < n; i++) {
     const remaining = n - i;
     const bound = rest[i] as number;
@@ -590,6 +596,7 @@ function scratchFor(index: PackedIndex): Scratch {
     matched: new Uint8Array(N),
     touchedAt: new Int32Array(N).fill(-1),
     touched: new Int32Array(N),
+    survivors: new Int32Array(N),
     lastTerm: new Int32Array(N),
     avgText: textTotal / N,
     avgTitle: titleTotal / N,
