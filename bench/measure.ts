@@ -3,6 +3,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { SERVICE_NODE_FLAGS } from '../src/node-flags.js';
 import { compileChild } from './compile.js';
 
 setFlagsFromString('--expose-gc');
@@ -92,7 +93,7 @@ function coldStartOnce(childJs: string, args: string[]): Promise<ColdStart> {
     let answeredMs = 0;
     let out = '';
     let err = '';
-    const child = spawn(process.execPath, ['--expose-gc', childJs, ...args], {
+    const child = spawn(process.execPath, ['--expose-gc', ...SERVICE_NODE_FLAGS, childJs, ...args], {
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,6 +4,7 @@ import { REST, type RESTGetAPIGatewayBotResult, Routes, type Shard, ShardingMana
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { SERVICE_NODE_FLAGS } from '../node-flags.js';
 
 /** The bot's entry point, which each shard process runs: compiled (`npm run build`) or under tsx. */
 const COMPILED = import.meta.url.endsWith('.js');
@@ -43,7 +44,7 @@ export async function startShards(config: Config, log: Logger): Promise<Sharding
     totalShards: total,
     mode: 'process',
     respawn: true,
-    execArgv: COMPILED ? [] : ['--import', 'tsx'],
+    execArgv: [...SERVICE_NODE_FLAGS, ...(COMPILED ? [] : ['--import', 'tsx'])],
   });
   manager.on('shardCreate', (shard: Shard) => {
     const shardLog = log.child({ shard: shard.id });
