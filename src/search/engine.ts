@@ -9,6 +9,7 @@ import {
   type SentenceTerms,
   searchPacked,
 } from './packed.js';
+import { passageQueryTerms } from './query-terms.js';
 import type { LazyArrays, SnapshotArray } from './snapshot.js';
 import type {
   ArticleSummary,
@@ -186,11 +187,6 @@ class StoredArticle implements ArticleRecord {
   }
 }
 
-/** The passage query keeps this many of the question's heaviest terms ... */
-const QUERY_TERMS = 8;
-/** ... and leaves out terms found in more than this share of sentences: the ranker still counts them,
- * but in an OR query they only make the index score a large share of all passages. */
-const QUERY_MAX_DF_SHARE = 0.05;
 /** Articles kept expanded (sentence objects made) after a question touched them. */
 const EXPANDED_ARTICLES = 512;
 
@@ -574,7 +570,7 @@ export class SearchEngine implements SearchStore {
 
   /** `searchPassages` without the promise, for benchmarks and evaluation loops. */
   searchPassagesSync(terms: QueryTerm[], options: SearchOptions): Candidate[] {
-    const query = this.queryTerms(terms);
+    const query = passageQueryTerms(terms, (t) => this.df(t), this.sentenceCount);
     if (query.length === 0) return [];
     const { index, slots, slotOf } = this.index();
     let accept: ((slot: number) => boolean) | undefined;
@@ -594,17 +590,6 @@ export class SearchEngine implements SearchStore {
       const record = slots[index.passageArticle[hit.passage] as number];
       return record ? [this.candidate(record, index.passageOrdinal[hit.passage] as number, hit.score)] : [];
     });
-  }
-
-  /**
-   * The terms worth a passage query: the heaviest few, without those so common that they would make
-   * the index score a large share of every passage (unless nothing rarer is left).
-   */
-  private queryTerms(terms: QueryTerm[]): QueryTerm[] {
-    const heaviest = [...terms].sort((a, b) => b.weight - a.weight).slice(0, QUERY_TERMS);
-    const limit = Math.max(50, this.sentenceCount * QUERY_MAX_DF_SHARE);
-    const rare = heaviest.filter((t) => this.df(t.term) <= limit);
-    return rare.length >= Math.min(2, heaviest.length) ? rare : heaviest;
   }
 
   private df(term: string): number {

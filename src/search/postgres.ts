@@ -7,6 +7,7 @@ import { CHUNK_OPTIONS, FIELD_BOOST, indexOptionsHash } from './options.js';
 import { runMigrations } from './pg-migrate.js';
 import { SEARCH_MIGRATIONS } from './pg-schema.js';
 import { anyTermQuery, passageVector, quoteLexeme } from './pg-text.js';
+import { passageQueryTerms } from './query-terms.js';
 import {
   type CorpusChanges,
   coalesce,
@@ -177,7 +178,10 @@ export class PostgresStore implements SearchStore {
 
   async searchPassages(terms: QueryTerm[], options: SearchOptions): Promise<Candidate[]> {
     const weights = new Map<string, number>();
-    for (const t of terms) weights.set(t.term, Math.max(weights.get(t.term) ?? 0, t.weight));
+    // The same terms as the embedded store queries: an OR of a common term makes ts_rank_cd rank a
+    // large share of all passages.
+    const picked = passageQueryTerms(terms, (t) => this.df.get(t) ?? 0, this.counts.sentences);
+    for (const t of picked) weights.set(t.term, Math.max(weights.get(t.term) ?? 0, t.weight));
     const query = anyTermQuery([...weights.keys()]);
     if (!query || options.limit <= 0) return [];
     const lexemes = [...weights.keys()].filter((t) => anyTermQuery([t]) !== '');
