@@ -107,7 +107,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     totalWeight: terms.reduce((s, t) => s + t.weight, 0),
     bigrams,
     surface: new Set(normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []),
-    figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}/u.test(v))),
+    figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}\S*$/u.test(v))),
     words,
     names,
     order: inOrder,

@@ -400,7 +400,8 @@ export function cuesOf(sentence: Sentence): AnswerCues {
 }
 
 const YEAR_VALUE = /^(?:1\d{3}|20\d{2})s?$/;
-const FIGURE_VALUE = /^\p{Nd}/u;
+/** A figure among the answer values ("1.13bn", "1000"), not an amount of time ("2 week"). */
+const FIGURE_VALUE = /^\p{Nd}\S*$/u;
 const REASON = /\b(because|after|due to|as a result|in order to|so that|since|over)\b/i;
 /** "X is a …", "X was the …", "X refers to …": the shape of a definition. */
 const DEFINITION = /\b(?:is|are|was|were)\s+(?:an?|the|one)\b|\brefers?\s+to\b|\b(?:known|defined)\s+as\b/i;

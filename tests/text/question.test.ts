@@ -92,8 +92,15 @@ describe('findAnswerCues', () => {
       hasDuration: true,
       properNames: ['Russia', 'Kremlin'],
       hasPlaceCue: false,
-      values: ['russia', 'kremlin'],
+      values: ['russia', 'kremlin', '2 week'],
     });
+  });
+
+  it('gives an amount of time the same value however it is written', () => {
+    const value = (t: string) => findAnswerCues(t).values.filter((v) => v.includes(' '));
+    expect(value('They have two weeks to leave.')).toEqual(['2 week']);
+    expect(value('They have 2 weeks to leave.')).toEqual(['2 week']);
+    expect(value('A 2-week deadline, then a decade of talks.')).toEqual(['2 week', '1 decade']);
   });
 
   it('gives figures and names as values that match across wordings of the same fact', () => {
