@@ -170,6 +170,10 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
           return type('definition');
         }
       }
+      // "Which NFL team…", "What Denver player…": the type noun one word further on.
+      const later = tokens[at + 2]?.term ?? '';
+      const laterNoun = TYPE_NOUNS[later];
+      if (laterNoun && !BE.has(next)) return type(laterNoun, at + 2);
       return type('other');
     }
   }
