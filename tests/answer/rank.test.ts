@@ -73,6 +73,25 @@ describe('rankSentences', () => {
     );
   });
 
+  it('reads "In 1994 it…" (a lead-in without a comma) as about what the sentence before named', () => {
+    const ranked = rank('When was the Channel Tunnel opened?', [
+      'The ferry port was opened in 1990 after six years of work.',
+      'The Channel Tunnel links England and France under the sea.',
+      'In 1994 it was opened after six years of work.',
+    ]);
+    expect(ranked.indexOf('In 1994 it was opened after six years of work.')).toBeLessThan(
+      ranked.indexOf('The ferry port was opened in 1990 after six years of work.'),
+    );
+  });
+
+  it('counts a question word the stemmer leaves in another form ("Protestantism" → "Protestant")', () => {
+    const ranked = rank('What helped spread Protestantism in France?', [
+      'Printed images helped spread the new faith in France.',
+      'Bibles in French helped spread the Protestant movement.',
+    ]);
+    expect(ranked[0]).toContain('Protestant movement');
+  });
+
   it('prefers, for a question about an acronym, the sentence that spells it out', () => {
     const ranked = rank('What does AARP stand for?', [
       'AARP officials met in Washington on Monday to plan the vote.',
