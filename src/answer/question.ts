@@ -39,6 +39,8 @@ export interface ParsedQuestion {
   kind: string | undefined;
   /** Acronyms the question writes ("AARP", "NATO"): a sentence that spells one out likely says what it is. */
   acronyms: string[];
+  /** For "how fast / tall / heavy / hot / old / expensive…": the units an answer is counted in. */
+  units: RegExp | undefined;
 }
 
 /**
@@ -115,6 +117,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     related,
     kind,
     acronyms: acronymsOf(text),
+    units: unitsAsked(tokens),
   };
 }
 
@@ -126,6 +129,46 @@ function acronymsOf(text: string): string[] {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (found.join('').length * 2 > letters) return [];
   return [...new Set(found)];
+}
+
+// A figure (or TREC's masked "<num>") with a unit of speed, length or area, weight, temperature, age or money.
+const SPEED =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:mph|km\/h|kph|knots?|(?:miles?|kilometres?|kilometers?|km|feet|metres?|meters?|m)\s+(?:per|an|a)\s+(?:hour|second|minute))\b/i;
+const LENGTH =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:miles?|mi|kilometres?|kilometers?|km|metres?|meters?|m|feet|foot|ft|inch(?:es)?|yards?|cm|centimet(?:re|er)s?|square\s+(?:miles?|kilomet(?:re|er)s?|km|feet|met(?:re|er)s?)|sq\s+(?:mi|km|ft|m)|acres?|hectares?)\b/i;
+const WEIGHT =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:pounds?|lbs?|kilo(?:gram)?s?|kg|tons?|tonnes?|grams?|g|ounces?|oz)\b/i;
+const TEMPERATURE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:°|degrees?|deg\b)/i;
+const AGE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?years?(?:\s*-\s*|\s+)old\b|\baged?\s+(?:\d|<num>)/i;
+const MONEY =
+  /[$£€¥]\s*(?:\d|<num>)|(?:\d|<num>)[\d,.]*\s*(?:million|billion|bn|m)?\s*(?:dollars|pounds|euros|yen|cents)\b/i;
+/** The units a "how ADJECTIVE" question's answer is counted in. */
+const HOW_UNITS: Record<string, RegExp> = {
+  fast: SPEED,
+  quickly: SPEED,
+  tall: LENGTH,
+  high: LENGTH,
+  deep: LENGTH,
+  wide: LENGTH,
+  far: LENGTH,
+  big: LENGTH,
+  large: LENGTH,
+  heavy: WEIGHT,
+  hot: TEMPERATURE,
+  cold: TEMPERATURE,
+  warm: TEMPERATURE,
+  old: AGE,
+  expensive: MONEY,
+};
+
+/** "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h"). */
+function unitsAsked(tokens: ReturnType<typeof tokenize>): RegExp | undefined {
+  const at = tokens.findIndex((t) => t.term === 'how');
+  if (at < 0) return undefined;
+  const next = tokens[at + 1]?.term ?? '';
+  if (next === 'much' && tokens.some((t) => /^(?:cost|costs|pay|paid|price|worth|spend|spent)$/.test(t.term)))
+    return MONEY;
+  return HOW_UNITS[next];
 }
 
 const WHAT = new Set(['what', 'which']);

@@ -92,6 +92,19 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('Protestant movement');
   });
 
+  it('prefers, for a "how fast" or "how tall" question, a figure in a unit of that measure', () => {
+    const fast = rank('How fast does the new train run?', [
+      'The new train runs 40 times a day between the two cities.',
+      'The new train runs at up to 320 km/h on the high-speed line.',
+    ]);
+    expect(fast[0]).toContain('320 km/h');
+    const tall = rank('How tall is the new tower?', [
+      'The new tower opened in 2012 with 63 floors of offices.',
+      'The new tower stands 310 metres above the river.',
+    ]);
+    expect(tall[0]).toContain('310 metres');
+  });
+
   it('prefers, for a question about an acronym, the sentence that spells it out', () => {
     const ranked = rank('What does AARP stand for?', [
       'AARP officials met in Washington on Monday to plan the vote.',
