@@ -142,6 +142,8 @@ const TEMPERATURE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:°|degrees?|deg\b)/i;
 const AGE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?years?(?:\s*-\s*|\s+)old\b|\baged?\s+(?:\d|<num>)/i;
 const MONEY =
   /[$£€¥]\s*(?:\d|<num>)|(?:\d|<num>)[\d,.]*\s*(?:million|billion|bn|m)?\s*(?:dollars|pounds|euros|yen|cents)\b/i;
+const FREQUENCY =
+  /\b(?:every|once|twice|thrice|(?:\d+|<num>|several|many|few)\s+times|annual(?:ly)?|daily|weekly|monthly|yearly|hourly|biennial(?:ly)?|per\s+(?:year|day|week|month|hour|annum))\b/i;
 /** The units a "how ADJECTIVE" question's answer is counted in. */
 const HOW_UNITS: Record<string, RegExp> = {
   fast: SPEED,
@@ -159,6 +161,7 @@ const HOW_UNITS: Record<string, RegExp> = {
   warm: TEMPERATURE,
   old: AGE,
   expensive: MONEY,
+  often: FREQUENCY,
 };
 
 /** "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h"). */

@@ -92,7 +92,7 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('Protestant movement');
   });
 
-  it('prefers, for a "how fast" or "how tall" question, a figure in a unit of that measure', () => {
+  it('prefers, for a "how fast", "how tall" or "how often" question, a figure in a unit of that measure', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
       'The new train runs at up to 320 km/h on the high-speed line.',
@@ -103,6 +103,11 @@ describe('rankSentences', () => {
       'The new tower stands 310 metres above the river.',
     ]);
     expect(tall[0]).toContain('310 metres');
+    const often = rank('How often does the comet pass the Earth?', [
+      'The comet passed the Earth in 1910 and again in 1986.',
+      'The comet passes the Earth once every 76 years.',
+    ]);
+    expect(often[0]).toContain('once every 76 years');
   });
 
   it('prefers, for a question about an acronym, the sentence that spells it out', () => {
