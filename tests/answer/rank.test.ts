@@ -110,6 +110,19 @@ describe('rankSentences', () => {
     expect(often[0]).toContain('once every 76 years');
   });
 
+  it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {
+    const most = rank('What is the most common bird in the park?', [
+      'The pigeon is a common bird in the park.',
+      'The sparrow is the most common bird in the park.',
+    ]);
+    expect(most[0]).toContain('sparrow');
+    const not = rank('Which country was not hit by the embargo?', [
+      'Holland was hit by the embargo.',
+      'Britain was not hit by the embargo.',
+    ]);
+    expect(not[0]).toContain('Britain');
+  });
+
   it('prefers, for a question about an acronym, the sentence that spells it out', () => {
     const ranked = rank('What does AARP stand for?', [
       'AARP officials met in Washington on Monday to plan the vote.',
