@@ -73,7 +73,7 @@ export interface Features {
   /** For "how fast / tall / heavy / old / expensive…": the sentence holds a figure in a unit of that measure. */
   unit: number;
   /**
-   * Share of the question's degree words ("most", "only", "first", "largest", "not"…) the sentence
+   * Share of the question's degree and relation words ("most", "only", "first", "largest", "not", "before"…) the sentence
    * says too: the analyzer drops several as stop words, yet "the most common" is not "a common".
    */
   degree: number;
@@ -294,6 +294,10 @@ const DEGREE = new Set([
   'best',
   'worst',
   'main',
+  'before',
+  'after',
+  'without',
+  'against',
 ]);
 
 /** Share of the question's degree words that the sentence holds as written. */
