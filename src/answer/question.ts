@@ -39,7 +39,7 @@ export interface ParsedQuestion {
   kind: string | undefined;
   /** Acronyms the question writes ("AARP", "NATO"): a sentence that spells one out likely says what it is. */
   acronyms: string[];
-  /** For "how fast / tall / heavy / hot / old / expensive…": the units an answer is counted in. */
+  /** For "how fast / tall / heavy / hot / old / often / expensive…", "what percentage": the units an answer is counted in. */
   units: RegExp | undefined;
 }
 
@@ -142,6 +142,7 @@ const TEMPERATURE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:°|degrees?|deg\b)/i;
 const AGE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?years?(?:\s*-\s*|\s+)old\b|\baged?\s+(?:\d|<num>)/i;
 const MONEY =
   /[$£€¥]\s*(?:\d|<num>)|(?:\d|<num>)[\d,.]*\s*(?:million|billion|bn|m)?\s*(?:dollars|pounds|euros|yen|cents)\b/i;
+const PERCENT = /(?:\d|<num>)[\d,.]*\s*(?:%|percent\b|per\s+cent\b)/i;
 const FREQUENCY =
   /\b(?:every|once|twice|thrice|(?:\d+|<num>|several|many|few)\s+times|annual(?:ly)?|daily|weekly|monthly|yearly|hourly|biennial(?:ly)?|per\s+(?:year|day|week|month|hour|annum))\b/i;
 /** The units a "how ADJECTIVE" question's answer is counted in. */
@@ -164,8 +165,12 @@ const HOW_UNITS: Record<string, RegExp> = {
   often: FREQUENCY,
 };
 
-/** "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h"). */
+/**
+ * "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h");
+ * "What percentage of…" → a share ("12%", "40 per cent").
+ */
 function unitsAsked(tokens: ReturnType<typeof tokenize>): RegExp | undefined {
+  if (tokens.some((t) => t.term === 'percentage' || t.term === 'percent')) return PERCENT;
   const at = tokens.findIndex((t) => t.term === 'how');
   if (at < 0) return undefined;
   const next = tokens[at + 1]?.term ?? '';

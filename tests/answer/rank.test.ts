@@ -92,7 +92,7 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('Protestant movement');
   });
 
-  it('prefers, for a "how fast", "how tall" or "how often" question, a figure in a unit of that measure', () => {
+  it('prefers, for "how fast / tall / often" or "what percentage", a figure in a unit of that measure', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
       'The new train runs at up to 320 km/h on the high-speed line.',
@@ -108,6 +108,11 @@ describe('rankSentences', () => {
       'The comet passes the Earth once every 76 years.',
     ]);
     expect(often[0]).toContain('once every 76 years');
+    const share = rank('What percentage of the votes did the mayor win?', [
+      'The mayor won the votes of 12 districts.',
+      'The mayor won 52% of the votes.',
+    ]);
+    expect(share[0]).toContain('52%');
   });
 
   it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {
