@@ -143,6 +143,10 @@ const AGE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?years?(?:\s*-\s*|\s+)old\b|\baged?\s
 const MONEY =
   /[$£€¥]\s*(?:\d|<num>)|(?:\d|<num>)[\d,.]*\s*(?:million|billion|bn|m)?\s*(?:dollars|pounds|euros|yen|cents)\b/i;
 const PERCENT = /(?:\d|<num>)[\d,.]*\s*(?:%|percent\b|per\s+cent\b)/i;
+const CENTURY =
+  /\b(?:\d{1,2}(?:st|nd|rd|th)|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first))[\s-]+centur/i;
+const DECADE =
+  /\b(?:1\d|20)\d0s\b|\b(?:19|20)?[2-9]0s\b|\b(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b/i;
 const FREQUENCY =
   /\b(?:every|once|twice|thrice|(?:\d+|<num>|several|many|few)\s+times|annual(?:ly)?|daily|weekly|monthly|yearly|hourly|biennial(?:ly)?|per\s+(?:year|day|week|month|hour|annum))\b/i;
 /** The units a "how ADJECTIVE" question's answer is counted in. */
@@ -171,6 +175,10 @@ const HOW_UNITS: Record<string, RegExp> = {
  */
 function unitsAsked(tokens: ReturnType<typeof tokenize>): RegExp | undefined {
   if (tokens.some((t) => t.term === 'percentage' || t.term === 'percent')) return PERCENT;
+  const what = tokens.findIndex((t) => t.term === 'what' || t.term === 'which');
+  const noun = what < 0 ? '' : (tokens[what + 1]?.term ?? '');
+  if (noun === 'century' || noun === 'centuries') return CENTURY;
+  if (noun === 'decade') return DECADE;
   const at = tokens.findIndex((t) => t.term === 'how');
   if (at < 0) return undefined;
   const next = tokens[at + 1]?.term ?? '';

@@ -92,7 +92,7 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('Protestant movement');
   });
 
-  it('prefers, for "how fast / tall / often" or "what percentage", a figure in a unit of that measure', () => {
+  it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
       'The new train runs at up to 320 km/h on the high-speed line.',
@@ -113,6 +113,11 @@ describe('rankSentences', () => {
       'The mayor won 52% of the votes.',
     ]);
     expect(share[0]).toContain('52%');
+    const century = rank('In what century was the old castle built?', [
+      'The old castle was built over 40 years by local masons.',
+      'The old castle was built in the 12th century by local masons.',
+    ]);
+    expect(century[0]).toContain('12th century');
   });
 
   it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {
