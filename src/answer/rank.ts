@@ -297,6 +297,14 @@ const DEGREE = new Set([
   'after',
   'without',
   'against',
+  'less',
+  'more',
+  'same',
+  'between',
+  'under',
+  'above',
+  'below',
+  'again',
 ]);
 
 /** Share of the question's degree words that the sentence holds as written. */
