@@ -54,8 +54,18 @@ export async function answerQuestion(
   const ranked = rankSentences(parsed, candidates, store, options.weights ?? DEFAULT_WEIGHTS);
   const groups = mergeNearDuplicates(
     ranked,
-    (s) => store.sentenceTerms(s.sentence.articleId)[s.sentence.index] ?? [],
-    (s) => cuesOf(s.sentence).values,
+    (s) => {
+      // Found only if the merge asks: most sentences are told apart by their terms alone.
+      let values: readonly string[] | undefined;
+      return {
+        terms: store.sentenceTerms(s.sentence.articleId)[s.sentence.index] ?? [],
+        get values() {
+          values ??= newValues(cuesOf(s.sentence).values, parsed);
+          return values;
+        },
+        publisher: store.getArticle(s.sentence.articleId)?.meta.source ?? '',
+      };
+    },
     topK,
   );
   const results = groups.map((g) => toResult(g.best, g.members, store, parsed));
@@ -71,6 +81,23 @@ export async function answerQuestion(
     results: answered ? results : [],
   };
 }
+
+/**
+ * The answer values of a sentence that could answer the question: of the kind it asks for (figures and
+ * amounts of time for "when", "how many", "how long"; names for "who", "where", "which company") and not
+ * stated by the question itself. Two sentences that both name "Super Bowl 50" because the question asks
+ * about it, or both name Britain when the question asks how long, do not give the same answer.
+ */
+function newValues(values: readonly string[], q: ParsedQuestion): string[] {
+  const wanted = FIGURE_TYPES.has(q.answerType)
+    ? (v: string) => /^\p{Nd}/u.test(v)
+    : NAME_TYPES.has(q.answerType)
+      ? (v: string) => !/^\p{Nd}/u.test(v)
+      : () => true;
+  return values.filter((v) => wanted(v) && !v.split(/\s+/).every((w) => q.surface.has(w)));
+}
+const FIGURE_TYPES = new Set(['date', 'number', 'duration']);
+const NAME_TYPES = new Set(['person', 'organization', 'place']);
 
 /**
  * How sure the engine is that a sentence answers: mostly the IDF-weighted share of the question it

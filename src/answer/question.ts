@@ -39,6 +39,8 @@ export interface ParsedQuestion {
   kind: string | undefined;
   /** Acronyms the question writes ("AARP", "NATO"): a sentence that spells one out likely says what it is. */
   acronyms: string[];
+  /** For "how fast / tall / heavy / hot / old / often / expensive…", "what percentage": the units an answer is counted in. */
+  units: RegExp | undefined;
 }
 
 /**
@@ -107,7 +109,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     totalWeight: terms.reduce((s, t) => s + t.weight, 0),
     bigrams,
     surface: new Set(normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []),
-    figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}/u.test(v))),
+    figures: new Set(findAnswerCues(text).values.filter((v) => /^\p{Nd}\S*$/u.test(v))),
     words,
     names,
     order: inOrder,
@@ -115,6 +117,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     related,
     kind,
     acronyms: acronymsOf(text),
+    units: unitsAsked(tokens),
   };
 }
 
@@ -126,6 +129,62 @@ function acronymsOf(text: string): string[] {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (found.join('').length * 2 > letters) return [];
   return [...new Set(found)];
+}
+
+// A figure (or TREC's masked "<num>") with a unit of speed, length or area, weight, temperature, age or money.
+const SPEED =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:mph|km\/h|kph|knots?|(?:miles?|kilometres?|kilometers?|km|feet|metres?|meters?|m)\s+(?:per|an|a)\s+(?:hour|second|minute))\b/i;
+const LENGTH =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:miles?|mi|kilometres?|kilometers?|km|metres?|meters?|m|feet|foot|ft|inch(?:es)?|yards?|cm|centimet(?:re|er)s?|square\s+(?:miles?|kilomet(?:re|er)s?|km|feet|met(?:re|er)s?)|sq\s+(?:mi|km|ft|m)|acres?|hectares?)\b/i;
+const WEIGHT =
+  /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:pounds?|lbs?|kilo(?:gram)?s?|kg|tons?|tonnes?|grams?|g|ounces?|oz)\b/i;
+const TEMPERATURE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?(?:°|degrees?|deg\b)/i;
+const AGE = /(?:\d|<num>)[\d,.]*\s*(?:-\s*)?years?(?:\s*-\s*|\s+)old\b|\baged?\s+(?:\d|<num>)/i;
+const MONEY =
+  /[$£€¥]\s*(?:\d|<num>)|(?:\d|<num>)[\d,.]*\s*(?:million|billion|bn|m)?\s*(?:dollars|pounds|euros|yen|cents)\b/i;
+const PERCENT = /(?:\d|<num>)[\d,.]*\s*(?:%|percent\b|per\s+cent\b)/i;
+const CENTURY =
+  /\b(?:\d{1,2}(?:st|nd|rd|th)|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first))[\s-]+centur/i;
+const DECADE =
+  /\b(?:1\d|20)\d0s\b|\b(?:19|20)?[2-9]0s\b|\b(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b/i;
+const FREQUENCY =
+  /\b(?:every|once|twice|thrice|(?:\d+|<num>|several|many|few)\s+times|annual(?:ly)?|daily|weekly|monthly|yearly|hourly|biennial(?:ly)?|per\s+(?:year|day|week|month|hour|annum))\b/i;
+/** The units a "how ADJECTIVE" question's answer is counted in. */
+const HOW_UNITS: Record<string, RegExp> = {
+  fast: SPEED,
+  quickly: SPEED,
+  tall: LENGTH,
+  high: LENGTH,
+  deep: LENGTH,
+  wide: LENGTH,
+  far: LENGTH,
+  big: LENGTH,
+  large: LENGTH,
+  heavy: WEIGHT,
+  hot: TEMPERATURE,
+  cold: TEMPERATURE,
+  warm: TEMPERATURE,
+  old: AGE,
+  expensive: MONEY,
+  often: FREQUENCY,
+};
+
+/**
+ * "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h");
+ * "What percentage of…" → a share ("12%", "40 per cent").
+ */
+function unitsAsked(tokens: ReturnType<typeof tokenize>): RegExp | undefined {
+  if (tokens.some((t) => t.term === 'percentage' || t.term === 'percent')) return PERCENT;
+  const what = tokens.findIndex((t) => t.term === 'what' || t.term === 'which');
+  const noun = what < 0 ? '' : (tokens[what + 1]?.term ?? '');
+  if (noun === 'century' || noun === 'centuries') return CENTURY;
+  if (noun === 'decade') return DECADE;
+  const at = tokens.findIndex((t) => t.term === 'how');
+  if (at < 0) return undefined;
+  const next = tokens[at + 1]?.term ?? '';
+  if (next === 'much' && tokens.some((t) => /^(?:cost|costs|pay|paid|price|worth|spend|spent)$/.test(t.term)))
+    return MONEY;
+  return HOW_UNITS[next];
 }
 
 const WHAT = new Set(['what', 'which']);

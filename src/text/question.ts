@@ -170,6 +170,10 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
           return type('definition');
         }
       }
+      // "Which NFL team…", "What Denver player…": the type noun one word further on.
+      const later = tokens[at + 2]?.term ?? '';
+      const laterNoun = TYPE_NOUNS[later];
+      if (laterNoun && !BE.has(next)) return type(laterNoun, at + 2);
       return type('other');
     }
   }
@@ -191,8 +195,9 @@ export interface AnswerCues {
   hasPlaceCue: boolean;
   /**
    * The answer values the sentence holds, normalised so that two sentences stating the same fact share
-   * them: figures as the analyzer writes them ("1,000" → "1000", "$1.75tn" → "1.75tn") and the names,
-   * lower-cased and folded ("Zelenskyý" → "zelenskyy").
+   * them: figures as the analyzer writes them ("1,000" → "1000", "$1.75tn" → "1.75tn"), the names,
+   * lower-cased and folded ("Zelenskyý" → "zelenskyy"), and amounts of time as "amount unit" with small
+   * number words as digits ("two weeks", "2-week" → "2 week").
    */
   values: string[];
 }
@@ -218,6 +223,20 @@ const DURATION = new RegExp(
   `\\b(?:\\d+(?:\\.\\d+)?|${NUMBER_WORDS}|an?|several|few|many|some|couple\\s+of)[\\s-]+(?:more\\s+|long\\s+|full\\s+)?(?:${UNITS})\\b`,
   'i',
 );
+/** A counted amount of time, amount and unit captured: "two weeks", "48 hours", "a decade", "10-year". */
+const DURATION_VALUE = new RegExp(
+  `\\b(\\d+(?:\\.\\d+)?|${NUMBER_WORDS}|an?)[\\s-]+(?:more\\s+|long\\s+|full\\s+)?(${UNITS})\\b`,
+  'gi',
+);
+const SMALL_NUMBERS = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** "Two Weeks" → "2 week", "a decade" → "1 decade", "48 hours" → "48 hour". */
+function durationValue(amount: string, unit: string): string {
+  const lower = amount.toLowerCase();
+  const n = lower === 'a' || lower === 'an' ? 1 : SMALL_NUMBERS.indexOf(lower);
+  const singular = unit.toLowerCase().replace(/ies$/, 'y').replace(/s$/, '');
+  return `${n > 0 ? n : lower} ${singular}`;
+}
 const PLACE_PREPOSITION =
   /\b(?:in|at|from|to|near|into|across|outside|inside|throughout|through|around|towards?|via)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{M}'’-]*)/gu;
 const PLACE_NOUNS =
@@ -245,6 +264,7 @@ export function findAnswerCues(sentenceText: string): AnswerCues {
   const values = new Set<string>();
   if (HAS_DIGIT.test(text)) for (const t of tokenize(text)) if (FIGURE.test(t.term)) values.add(t.term);
   for (const name of properNames) values.add(normalizeText(name));
+  for (const m of text.matchAll(DURATION_VALUE)) values.add(durationValue(m[1] ?? '', m[2] ?? ''));
   return {
     hasYear: YEAR.test(text),
     hasDate: DATE_NAMES.test(text) || DATE_WORDS.test(text),

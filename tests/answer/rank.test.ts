@@ -73,6 +73,66 @@ describe('rankSentences', () => {
     );
   });
 
+  it('reads "In 1994 it…" (a lead-in without a comma) as about what the sentence before named', () => {
+    const ranked = rank('When was the Channel Tunnel opened?', [
+      'The ferry port was opened in 1990 after six years of work.',
+      'The Channel Tunnel links England and France under the sea.',
+      'In 1994 it was opened after six years of work.',
+    ]);
+    expect(ranked.indexOf('In 1994 it was opened after six years of work.')).toBeLessThan(
+      ranked.indexOf('The ferry port was opened in 1990 after six years of work.'),
+    );
+  });
+
+  it('counts a question word the stemmer leaves in another form ("Protestantism" → "Protestant")', () => {
+    const ranked = rank('What helped spread Protestantism in France?', [
+      'Printed images helped spread the new faith in France.',
+      'Bibles in French helped spread the Protestant movement.',
+    ]);
+    expect(ranked[0]).toContain('Protestant movement');
+  });
+
+  it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
+    const fast = rank('How fast does the new train run?', [
+      'The new train runs 40 times a day between the two cities.',
+      'The new train runs at up to 320 km/h on the high-speed line.',
+    ]);
+    expect(fast[0]).toContain('320 km/h');
+    const tall = rank('How tall is the new tower?', [
+      'The new tower opened in 2012 with 63 floors of offices.',
+      'The new tower stands 310 metres above the river.',
+    ]);
+    expect(tall[0]).toContain('310 metres');
+    const often = rank('How often does the comet pass the Earth?', [
+      'The comet passed the Earth in 1910 and again in 1986.',
+      'The comet passes the Earth once every 76 years.',
+    ]);
+    expect(often[0]).toContain('once every 76 years');
+    const share = rank('What percentage of the votes did the mayor win?', [
+      'The mayor won the votes of 12 districts.',
+      'The mayor won 52% of the votes.',
+    ]);
+    expect(share[0]).toContain('52%');
+    const century = rank('In what century was the old castle built?', [
+      'The old castle was built over 40 years by local masons.',
+      'The old castle was built in the 12th century by local masons.',
+    ]);
+    expect(century[0]).toContain('12th century');
+  });
+
+  it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {
+    const most = rank('What is the most common bird in the park?', [
+      'The pigeon is a common bird in the park.',
+      'The sparrow is the most common bird in the park.',
+    ]);
+    expect(most[0]).toContain('sparrow');
+    const not = rank('Which country was not hit by the embargo?', [
+      'Holland was hit by the embargo.',
+      'Britain was not hit by the embargo.',
+    ]);
+    expect(not[0]).toContain('Britain');
+  });
+
   it('prefers, for a question about an acronym, the sentence that spells it out', () => {
     const ranked = rank('What does AARP stand for?', [
       'AARP officials met in Washington on Monday to plan the vote.',

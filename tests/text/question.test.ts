@@ -30,6 +30,9 @@ describe('readQuestion', () => {
     ['What is the Harbour Bank’s main interest rate now?', 'other'],
     ['Which company bought the Chelsea stake?', 'organization'],
     ['Which organisation ran the vaccine trial?', 'organization'],
+    ['Which NFL team won the Super Bowl?', 'organization'],
+    ['What Russian city hosted the talks?', 'place'],
+    ['What is team spirit?', 'definition'],
     ['What did the Kremlin say about the expulsions?', 'other'],
     ['Tell me about the Time Warner results', 'other'],
     ['Russia expels diplomats', 'other'],
@@ -92,8 +95,15 @@ describe('findAnswerCues', () => {
       hasDuration: true,
       properNames: ['Russia', 'Kremlin'],
       hasPlaceCue: false,
-      values: ['russia', 'kremlin'],
+      values: ['russia', 'kremlin', '2 week'],
     });
+  });
+
+  it('gives an amount of time the same value however it is written', () => {
+    const value = (t: string) => findAnswerCues(t).values.filter((v) => v.includes(' '));
+    expect(value('They have two weeks to leave.')).toEqual(['2 week']);
+    expect(value('They have 2 weeks to leave.')).toEqual(['2 week']);
+    expect(value('A 2-week deadline, then a decade of talks.')).toEqual(['2 week', '1 decade']);
   });
 
   it('gives figures and names as values that match across wordings of the same fact', () => {
