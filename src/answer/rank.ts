@@ -200,10 +200,9 @@ export function scoreFeatures(
   // A question word is only kept when its stem is a question term, so a sentence that holds none of the
   // terms holds none of the words either: it is not tokenized again to find out.
   if (question.words.size > 0 && matched.length > 0) {
-    const written = wordsOf(sentence);
     for (const [word, w] of question.words) {
       exactTotal += w;
-      if (written.has(word)) exactSum += w;
+      if (holdsWord(sentence, word)) exactSum += w;
     }
   }
   let relatedSum = 0;
@@ -313,12 +312,10 @@ const DEGREE = new Set([
 function degreeShare(question: ParsedQuestion, sentence: Sentence): number {
   let asked = 0;
   let said = 0;
-  let written: ReadonlySet<string> | undefined;
   for (const w of question.surface) {
     if (!DEGREE.has(w)) continue;
     asked++;
-    written ??= wordsOf(sentence);
-    if (written.has(w)) said++;
+    if (holdsWord(sentence, w)) said++;
   }
   return asked > 0 ? said / asked : 0;
 }
@@ -416,6 +413,62 @@ function focusScore(focus: string, positions: Map<string, number[]>, terms: read
     }
   }
   return 0.5;
+}
+
+/**
+ * Whether the sentence holds `word` as written (a token of `tokenize`), tokenizing it only when it cannot
+ * tell otherwise: a plain lower-case word in a plain ASCII sentence is found where it stands alone
+ * (neither letters, digits nor a joining mark beside it, and not written in capitals, which can make an
+ * acronym), and a word that is nowhere in the sentence's folded text is not there.
+ */
+export function holdsWord(sentence: Sentence, word: string): boolean {
+  const text = sentence.text;
+  if (PLAIN_WORD.test(word) && PLAIN_TEXT.test(text)) {
+    const lower = lowerOf(sentence);
+    for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
+      const end = at + word.length;
+      if (at > 0 && JOINS.test(lower.charAt(at - 1))) continue;
+      if (end < lower.length && JOINS.test(lower.charAt(end))) continue;
+      if (!LOWER.test(text.slice(at, end))) continue;
+      return true;
+    }
+  }
+  return foldedOf(sentence).includes(word.replace(JOINING_MARKS, '')) && wordsOf(sentence).has(word);
+}
+
+const PLAIN_WORD = /^[a-z]+$/;
+const PLAIN_TEXT = /^[\x20-\x7e]*$/;
+/** Characters that make a word part of a longer token: letters, digits, and what joins or dots them. */
+const JOINS = /[a-z0-9'`\-.,&]/;
+const LOWER = /[a-z]/;
+const lowerCache = new WeakMap<Sentence, string>();
+
+function lowerOf(sentence: Sentence): string {
+  let lower = lowerCache.get(sentence);
+  if (lower === undefined) {
+    lower = sentence.text.toLowerCase();
+    lowerCache.set(sentence, lower);
+  }
+  return lower;
+}
+
+/**
+ * What a token can be made of after `tokenize` folds it (case, accents, quotes: `normalizeText`) and
+ * drops or joins on the marks below (dots of "U.S.", commas of "1,000", hyphens of "e-mail", a
+ * possessive's apostrophe, compatibility spaces). Every token's term, with the same marks removed, is a
+ * substring of the sentence's text folded the same way: a word that is not cannot be a token, and most
+ * sentences are ruled out without being tokenized.
+ */
+const JOINING_MARKS = /[\s.,'-]/g;
+const foldCache = new WeakMap<Sentence, string>();
+
+function foldedOf(sentence: Sentence): string {
+  let folded = foldCache.get(sentence);
+  if (folded === undefined) {
+    folded = normalizeText(sentence.text).replace(JOINING_MARKS, '');
+    foldCache.set(sentence, folded);
+  }
+  return folded;
 }
 
 const wordCache = new WeakMap<Sentence, ReadonlySet<string>>();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuestion } from '../../src/answer/question.js';
-import { DEFAULT_WEIGHTS, rankSentences, type Weights } from '../../src/answer/rank.js';
+import { DEFAULT_WEIGHTS, holdsWord, rankSentences, type Weights } from '../../src/answer/rank.js';
 import { articleOfSentences } from '../../src/cli/eval/datasets.js';
 import { SearchEngine } from '../../src/search/engine.js';
+import { tokenize } from '../../src/text/analyzer.js';
 
 function rank(question: string, sentences: string[], title = 'Report', weights: Weights = DEFAULT_WEIGHTS) {
   const article = articleOfSentences('a', title, sentences);
@@ -148,5 +149,46 @@ describe('rankSentences', () => {
       'Interest on savings accounts is taxed.',
     ]);
     expect(ranked[0]).toContain('6 February');
+  });
+});
+
+describe('holdsWord', () => {
+  const sentence = (text: string) => ({
+    text,
+    articleId: 'a',
+    index: 0,
+    paragraph: 0,
+    start: 0,
+    end: text.length,
+  });
+  it('finds a word as written exactly where the tokenizer would, without tokenizing plain cases', () => {
+    const texts = [
+      'The U.S. trade envoy said most-favoured nation status was not on the table.',
+      'MOST of the NOT guilty pleas came first, almost all of them.',
+      "It's the mayor's office, not O'Brien's, that said so at 1,000 sites.",
+      'Le café était fermé; most cafés were open – first time in years.',
+      'AT&T and e-mail, the first-ever pay-TV deal, not final.',
+      'Most. Not. First.',
+    ];
+    for (const text of texts) {
+      const written = new Set(tokenize(text).map((t) => t.term));
+      for (const word of [
+        'most',
+        'not',
+        'first',
+        'mail',
+        'email',
+        'brien',
+        'mayor',
+        'cafe',
+        'ever',
+        'us',
+        'u.s',
+        'said',
+        'final',
+      ]) {
+        expect(holdsWord(sentence(text), word), `${word} in ${text}`).toBe(written.has(word));
+      }
+    }
   });
 });
