@@ -20,9 +20,10 @@ export class NewsdeskPeer implements Peer {
   use(engine: SearchEngine): void {
     this.engine = engine;
     let offset = 0;
-    for (const a of engine.listArticles()) {
-      this.base.set(a.id, offset);
-      offset += a.sentenceCount;
+    // Not `listArticles`: that parses every article's metadata, which the bot does not do at start-up.
+    for (const [id, count] of engine.sentenceCounts()) {
+      this.base.set(id, offset);
+      offset += count;
     }
   }
 

@@ -644,6 +644,11 @@ export class SearchEngine implements SearchStore {
     };
   }
 
+  /** Each article's sentence count, in index order, without reading any metadata. */
+  sentenceCounts(): Map<string, number> {
+    return new Map([...this.records.values()].map((r) => [r.id, r.sentenceCount]));
+  }
+
   listArticles(): ArticleSummary[] {
     this.readAllMeta();
     return [...this.records.values()].map((r) => ({
