@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,9 @@ import type { Units } from '../units.js';
 import type { Peer, PeerKind } from './peer.js';
 
 const URL_FILE = 'postgres-url.txt';
+/** Each sentence's id by a hash of its text, so a peer loaded in another process maps results as `build` did. */
+const IDS_FILE = 'sentence-ids.json';
+const keyOf = (text: string) => createHash('sha1').update(text).digest('base64').slice(0, 16);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 let cluster: Promise<{ createDatabase(): Promise<string> }> | undefined;
@@ -40,7 +44,10 @@ class PostgresPeer implements Peer {
   constructor(
     private store?: PostgresStore,
     private url = '',
-  ) {}
+    ids?: [string, number][],
+  ) {
+    if (ids) this.byText = new Map(ids);
+  }
 
   async build(units: Units): Promise<void> {
     const { openPostgresStore, refreshPostgres } = await import('../../src/search/postgres.js');
@@ -53,19 +60,21 @@ class PostgresPeer implements Peer {
     await refreshPostgres(this.store, { corpusDir: dir, maxBytes: 10_000_000 });
     await rm(dir, { recursive: true, force: true });
     units.sentences.forEach((text, id) => {
-      if (!this.byText.has(text)) this.byText.set(text, id);
+      const key = keyOf(text);
+      if (!this.byText.has(key)) this.byText.set(key, id);
     });
   }
 
   async save(dir: string): Promise<void> {
     await writeFile(path.join(dir, URL_FILE), this.url);
+    await writeFile(path.join(dir, IDS_FILE), JSON.stringify([...this.byText]));
   }
 
   async query(question: string): Promise<number[]> {
     if (!this.store) return [];
     this.last = await answerQuestion(this.store, question, { topK: 3, threshold: 0 });
     // Ids by text: the store re-parsed the files, so its sentence numbering may differ from the units'.
-    return this.last.results.flatMap((r) => this.byText.get(r.text) ?? []);
+    return this.last.results.flatMap((r) => this.byText.get(keyOf(r.text)) ?? []);
   }
 
   async diskBytes(): Promise<number> {
@@ -88,6 +97,7 @@ export const postgresPeer: PeerKind = {
   load: async (dir) => {
     const { openPostgresStore } = await import('../../src/search/postgres.js');
     const url = (await readFile(path.join(dir, URL_FILE), 'utf8')).trim();
-    return new PostgresPeer(await openPostgresStore({ url, listen: false }), url);
+    const ids = JSON.parse(await readFile(path.join(dir, IDS_FILE), 'utf8')) as [string, number][];
+    return new PostgresPeer(await openPostgresStore({ url, listen: false }), url, ids);
   },
 };
