@@ -122,8 +122,13 @@ export class LiveIndex {
    */
   private async rebuild(err: unknown, options: IndexOptions): Promise<void> {
     options.log?.warn({ reason: (err as Error).message }, 'index snapshot damaged, rebuilding');
-    const { engine } = await openIndex({ ...options, verifyInBackground: false });
-    this.engine = engine;
+    try {
+      const { engine } = await openIndex({ ...options, verifyInBackground: false });
+      this.engine = engine;
+    } catch (failure) {
+      // Nothing to swap in: the loaded engine keeps answering, and the next start rebuilds.
+      options.log?.error({ err: failure }, 'index rebuild after a damaged snapshot failed');
+    }
   }
 
   /** Refreshes from the corpus folder; concurrent calls share one run. */
