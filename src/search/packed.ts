@@ -144,16 +144,19 @@ export function packIndex<A extends PackableArticle>(
     titleLength,
     termBound: new Float64Array(V),
   };
-  // Pass 3: each term's bound, over its lists as a search would score them.
-  const scratch = scratchFor(index);
+  // Pass 3: each term's bound, over its lists as a search would score them (no search scratch needed:
+  // an index only built and saved never allocates it).
+  const averages = fieldAverages(index);
   for (let t = 0; t < V; t++) {
-    const plan = planTerm(index, scratch, t, 1, 0);
+    const from = textOffsets[t] as number;
+    const to = textOffsets[t + 1] as number;
+    const plan = termLists(index, t, textPassages.subarray(from, to), textFreqs.subarray(from, to));
     let bound = 0;
     for (let i = plan.titleFrom; i < plan.titleTo; i++)
-      bound = Math.max(bound, titleScore(index, scratch, plan, i, 1));
+      bound = Math.max(bound, titleScore(index, averages, plan, i, 1));
     let text = 0;
     for (let i = 0; i < plan.passages.length; i++)
-      text = Math.max(text, textScore(index, scratch, plan, i, 1));
+      text = Math.max(text, textScore(index, averages, plan, i, 1));
     index.termBound[t] = bound + text;
   }
   return index;
@@ -208,8 +211,14 @@ function prefixSums(counts: Uint32Array): Uint32Array {
   return out;
 }
 
+/** Average field lengths of an index, for BM25+. */
+interface FieldAverages {
+  avgText: number;
+  avgTitle: number;
+}
+
 /** Per-index scratch space, reused by every search: one slot per passage, one per term. */
-interface Scratch {
+interface Scratch extends FieldAverages {
   score: Float64Array;
   matched: Uint8Array;
   touchedAt: Int32Array;
@@ -218,8 +227,6 @@ interface Scratch {
   survivors: Int32Array;
   /** The last query term counted for the passage. */
   lastTerm: Int32Array;
-  avgText: number;
-  avgTitle: number;
   /** Per query term, buffers for postings read from a file. */
   buffers: { passages: Uint32Array; freqs: Uint8Array }[];
 }
@@ -333,16 +340,25 @@ function planTerm(
   weight: number,
   slot: number,
 ): TermPlan {
+  const { passages, freqs } = textPostings(index, scratch, term, slot);
+  return {
+    ...termLists(index, term, passages, freqs),
+    weight,
+    bound: (index.termBound[term] as number) * weight,
+  };
+}
+
+/** A term's lists and per-field IDFs, at weight 1 and with no bound yet. */
+function termLists(index: PackedIndex, term: number, passages: Uint32Array, freqs: Uint8Array): TermPlan {
   const N = index.passageArticle.length;
   const titleFrom = index.titleOffsets[term] as number;
   const titleTo = index.titleOffsets[term + 1] as number;
   let titleDf = 0;
   for (let i = titleFrom; i < titleTo; i++) titleDf += passagesOf(index, index.titleArticles[i] as number);
-  const { passages, freqs } = textPostings(index, scratch, term, slot);
   const df = passages.length;
-  const plan: TermPlan = {
+  return {
     term,
-    weight,
+    weight: 1,
     bound: 0,
     titleFrom,
     titleTo,
@@ -351,9 +367,6 @@ function planTerm(
     freqs,
     textIdf: df > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 0,
   };
-  const bound = index.termBound[term] as number;
-  plan.bound = bound * weight;
-  return plan;
 }
 
 /**
@@ -387,14 +400,26 @@ function textPostings(
 }
 
 /** The title field's score for title posting `i` (an article), the same for each of its passages. */
-function titleScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
+function titleScore(
+  index: PackedIndex,
+  scratch: FieldAverages,
+  plan: TermPlan,
+  i: number,
+  weight: number,
+): number {
   const length = index.titleLength[index.titleArticles[i] as number] as number;
   const scale = weight * FIELD_BOOST.title * plan.titleIdf;
   return scale * bm25Plus(index.titleFreqs[i] as number, length, scratch.avgTitle);
 }
 
 /** The text field's score for text posting `i`. */
-function textScore(index: PackedIndex, scratch: Scratch, plan: TermPlan, i: number, weight: number): number {
+function textScore(
+  index: PackedIndex,
+  scratch: FieldAverages,
+  plan: TermPlan,
+  i: number,
+  weight: number,
+): number {
   const length = index.passageLength[plan.passages[i] as number] as number;
   return (
     weight * FIELD_BOOST.text * plan.textIdf * bm25Plus(plan.freqs[i] as number, length, scratch.avgText)
@@ -581,9 +606,8 @@ class Leaders {
   }
 }
 
-function scratchFor(index: PackedIndex): Scratch {
-  let scratch = scratchOf.get(index);
-  if (scratch) return scratch;
+/** The average field lengths BM25+ normalises by (a title counts once per passage of its article). */
+function fieldAverages(index: PackedIndex): FieldAverages {
   const N = index.passageArticle.length;
   let textTotal = 0;
   for (let p = 0; p < N; p++) textTotal += Math.max(1, index.passageLength[p] as number);
@@ -591,6 +615,13 @@ function scratchFor(index: PackedIndex): Scratch {
   for (let a = 0; a < index.titleLength.length; a++) {
     titleTotal += Math.max(1, index.titleLength[a] as number) * passagesOf(index, a);
   }
+  return { avgText: textTotal / N, avgTitle: titleTotal / N };
+}
+
+function scratchFor(index: PackedIndex): Scratch {
+  let scratch = scratchOf.get(index);
+  if (scratch) return scratch;
+  const N = index.passageArticle.length;
   scratch = {
     score: new Float64Array(N),
     matched: new Uint8Array(N),
@@ -598,8 +629,7 @@ function scratchFor(index: PackedIndex): Scratch {
     touched: new Int32Array(N),
     survivors: new Int32Array(N),
     lastTerm: new Int32Array(N),
-    avgText: textTotal / N,
-    avgTitle: titleTotal / N,
+    ...fieldAverages(index),
     buffers: [],
   };
   scratchOf.set(index, scratch);
