@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { leftOnDisk, SearchEngine } from './engine.js';
+import { BOT_READING, SearchEngine } from './engine.js';
 import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -39,7 +39,7 @@ export async function openIndex(
   let verified = Promise.resolve();
   try {
     const state = await readSnapshot(options.snapshotDir, {
-      lazy: leftOnDisk,
+      ...BOT_READING,
       workerCheckBytes: options.workerCheckBytes,
     });
     if (state) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -95,6 +95,12 @@ export interface ReadOptions {
    * name, or as a rule on the name and the snapshot file's size.
    */
   lazy?: readonly string[] | ((name: string, snapshotBytes: number) => boolean);
+  /**
+   * Whether the lazy arrays of a snapshot of this size are read into memory all the same, in the
+   * background (`LazyArrays.held`): a slice then costs a copy, not a system call. The load is as fast
+   * as when they stay on disk, and they are checked as `LazyArrays.verified` says.
+   */
+  resident?: ((snapshotBytes: number) => boolean) | undefined;
   /** Lazy bytes (in all) from which they are checked in a worker thread; default `WORKER_HASH_BYTES`. */
   workerCheckBytes?: number | undefined;
 }
@@ -112,6 +118,11 @@ export interface LazyArrays {
    * thread while the engine already answers.
    */
   verified: Promise<void>;
+  /**
+   * Settles once the arrays are held in memory (`ReadOptions.resident`), or at once when they stay on
+   * disk. Until then, slices are read from the file.
+   */
+  held: Promise<void>;
 }
 
 /** Lazy arrays at least this big in all are checksummed in a worker thread while the engine runs. */
@@ -201,12 +212,15 @@ function decodeBody(
     const from = base + offset;
     return { name, from, to: from + count * ARRAY_TYPES[kind].BYTES_PER_ELEMENT, digest: sum };
   });
+  const held = new Map<string, SnapshotArray>();
   const file: LazyArrays = {
     has: (name: string) => lazy.has(name),
     read(name: string, from: number, count: number): SnapshotArray {
       const entry = lazy.get(name);
       if (!entry || from < 0 || from + count > entry[3])
         throw new Error(`no slice ${from}+${count} of ${name}`);
+      const array = held.get(name);
+      if (array) return array.slice(from, from + count);
       const bytes = ARRAY_TYPES[entry[1]].BYTES_PER_ELEMENT;
       return readArray(fd, base + entry[2] + from * bytes, entry[1], count);
     },
@@ -216,11 +230,18 @@ function decodeBody(
       if (!entry || !Type || !(target instanceof Type) || from < 0 || from + target.length > entry[3]) {
         throw new Error(`no slice ${from}+${target.length} of ${name}`);
       }
+      const array = held.get(name);
+      if (array) {
+        target.set(array.subarray(from, from + target.length) as never);
+        return;
+      }
       const at = base + entry[2] + from * Type.BYTES_PER_ELEMENT;
       readInto(fd, new Uint8Array(target.buffer, target.byteOffset, target.byteLength), at);
     },
     verified: verifyRanges(fd, ranges, options.workerCheckBytes ?? WORKER_HASH_BYTES),
+    held: options.resident?.(size) ? holdArrays(fd, base, [...lazy.values()], held) : Promise.resolve(),
   };
+  file.held.catch(() => {});
   // Marked handled: a program that never asks is not stopped by an unhandled rejection; those that
   // await it still see the failure.
   file.verified.catch(() => {});
@@ -259,6 +280,33 @@ function corrupt(detail: string): never {
 
 function digestOf(bytes: Uint8Array): string {
   return createHash(HASH).update(bytes).digest('hex');
+}
+
+/**
+ * Reads lazy arrays whole into `held`, one at a time, on libuv's threads: copying tens of megabytes out
+ * of the page cache takes this VM ~4 ms a megabyte, which a start-up should not wait for. A slice asked
+ * for meanwhile is read from the file. The arrays are checked as those on disk are.
+ */
+async function holdArrays(
+  fd: number,
+  base: number,
+  entries: ArrayEntry[],
+  held: Map<string, SnapshotArray>,
+): Promise<void> {
+  for (const [name, kind, offset, count] of entries) {
+    const array = new ARRAY_TYPES[kind](count);
+    const bytes = new Uint8Array(array.buffer, 0, array.byteLength);
+    for (let done = 0; done < bytes.length; ) {
+      const n = await new Promise<number>((resolve, reject) =>
+        read(fd, bytes, done, Math.min(bytes.length - done, CHUNK), base + offset + done, (err, n) =>
+          err ? reject(err) : resolve(n),
+        ),
+      );
+      if (n === 0) throw new Error('unexpected end of file');
+      done += n;
+    }
+    held.set(name, array);
+  }
 }
 
 /** Reads `count` elements at byte `position` straight into a new typed array. */

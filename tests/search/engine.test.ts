@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import { truncate } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/corpus/article.js';
 import { loadArticles } from '../../src/corpus/load.js';
 import { buildPassages } from '../../src/search/chunk.js';
-import { LAZY_ARRAYS, leftOnDisk, SearchEngine } from '../../src/search/engine.js';
+import { BOT_READING, heldInMemory, LAZY_ARRAYS, leftOnDisk, SearchEngine } from '../../src/search/engine.js';
 import { CHUNK_OPTIONS, FIELD_BOOST, PASSAGE_BM25 } from '../../src/search/options.js';
-import { readSnapshot, writeSnapshot } from '../../src/search/snapshot.js';
+import { type ReadOptions, readSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../../src/search/snapshot.js';
 import type { Candidate, QueryTerm } from '../../src/search/store.js';
 import { analyze } from '../../src/text/analyzer.js';
 import { DEFAULT_ARTICLES, FIXTURE_ARTICLES, tempCorpus } from '../support/corpus.js';
@@ -206,6 +208,29 @@ describe('SearchEngine.toState / fromState', () => {
         engine.searchPassagesSync(query, { limit: 10 }),
       );
     }
+  });
+
+  it('holds a small snapshot in memory: once loaded, it answers though its file is cut short', async () => {
+    const c = await tempCorpus();
+    cleanups.push(c.cleanup);
+    await writeSnapshot(c.snapshotDir, engine.toState());
+    const file = path.join(c.snapshotDir, SNAPSHOT_FILE);
+    const load = async (reading: ReadOptions) => {
+      const state = await readSnapshot(c.snapshotDir, reading);
+      await state?.lazy?.verified;
+      await state?.lazy?.held;
+      return SearchEngine.fromState(state as NonNullable<typeof state>);
+    };
+    const held = await load(BOT_READING);
+    const onDisk = await load({ lazy: LAZY_ARRAYS });
+    await truncate(file, 100);
+    for (const article of articles) {
+      expect(held.getArticle(article.id)).toEqual(article);
+      expect(held.sentenceTerms(article.id)).toEqual(engine.sentenceTerms(article.id));
+    }
+    // The same snapshot left on disk reads the file for every article: it is gone.
+    expect(() => onDisk.getArticle(articles[0]?.id ?? '')).toThrow();
+    expect(heldInMemory(2 ** 40)).toBe(false);
   });
 
   it('adds and removes articles after a load as it does before one', async () => {

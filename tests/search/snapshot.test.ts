@@ -79,9 +79,11 @@ describe('writeSnapshot / readSnapshot', () => {
     const at = arrayOffset(bytes, 'bodies') + 40;
     damaged.writeUInt8(damaged.readUInt8(at) ^ 0x20, at);
     await writeFile(file, damaged);
-    await expect(readSnapshot(c.snapshotDir, { lazy: LAZY_ARRAYS })).rejects.toSatisfy((e) =>
-      isAppError(e, 'SNAPSHOT_CORRUPT'),
-    );
+    for (const resident of [undefined, () => true]) {
+      await expect(readSnapshot(c.snapshotDir, { lazy: LAZY_ARRAYS, resident })).rejects.toSatisfy((e) =>
+        isAppError(e, 'SNAPSHOT_CORRUPT'),
+      );
+    }
 
     // The bot's way: it answers at once while a worker checks, then rebuilds from the corpus folder.
     const warnings: string[] = [];
