@@ -46,8 +46,11 @@ export interface ColdStart {
   firstAnswerMs: number;
   heapMb: number;
   rssMb: number;
-  /** With a warm job: each warm question's time and top-3 ids, in the job's order. */
-  warm?: { times: number[]; answers: number[][] };
+  /**
+   * With a warm job: each warm question's time and top-3 ids, in the job's order, and the RSS after
+   * the run (what an engine reads into memory in the background counts there).
+   */
+  warm?: { times: number[]; answers: number[][]; rssMb?: number };
 }
 
 /** Warm questions for the child to answer after its cold start (see bench/child.ts). */

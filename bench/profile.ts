@@ -14,7 +14,7 @@ import { CANDIDATE_PASSAGES } from '../src/answer/answer.js';
 import { parseQuestion } from '../src/answer/question.js';
 import { DEFAULT_WEIGHTS, rankSentences } from '../src/answer/rank.js';
 import { buildPassages } from '../src/search/chunk.js';
-import { type EngineState, leftOnDisk, SearchEngine } from '../src/search/engine.js';
+import { BOT_READING, type EngineState, SearchEngine } from '../src/search/engine.js';
 import { CHUNK_OPTIONS } from '../src/search/options.js';
 import { readSnapshot, writeSnapshot } from '../src/search/snapshot.js';
 import { analyze } from '../src/text/analyzer.js';
@@ -79,7 +79,7 @@ const written = await stepAsync('writeSnapshot', () => writeSnapshot(dir, state)
 process.stdout.write(`  snapshot ${(written.bytes / 2 ** 20).toFixed(1)} MB\n`);
 const parsed = await stepAsync(
   'readSnapshot',
-  async () => (await readSnapshot(dir, { lazy: leftOnDisk })) as EngineState,
+  async () => (await readSnapshot(dir, BOT_READING)) as EngineState,
 );
 const loaded = step('SearchEngine.fromState', () => SearchEngine.fromState(parsed));
 

@@ -209,7 +209,7 @@ async function benchEngine(
     figures.coldStartMs = round(cold.ms, 1);
     figures.loadMs = round(cold.loadMs, 1);
     figures.heapMb = round(cold.heapMb, 1);
-    figures.rssMb = round(cold.rssMb, 1);
+    figures.rssMb = round(Math.max(cold.rssMb, cold.warm?.rssMb ?? 0), 1);
     figures.notes = [
       `cold start ${cold.ms.toFixed(0)} ms = node+imports ${(cold.ms - cold.loadMs - cold.firstAnswerMs).toFixed(0)} (of which module imports ${cold.importMs.toFixed(0)}) + load ${cold.loadMs.toFixed(0)} + first answer ${cold.firstAnswerMs.toFixed(0)} ms (median of ${runs})`,
       `warm p50 / p99 of each run: ${warmRuns.map((w) => `${w.p50Ms} / ${w.p99Ms}`).join(', ')} ms`,

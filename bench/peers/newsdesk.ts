@@ -1,6 +1,6 @@
 import { answerQuestion, DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/answer/answer.js';
 import type { Answer } from '../../src/answer/types.js';
-import { leftOnDisk, SearchEngine } from '../../src/search/engine.js';
+import { BOT_READING, SearchEngine } from '../../src/search/engine.js';
 import { readSnapshot, writeSnapshot } from '../../src/search/snapshot.js';
 import type { Units } from '../units.js';
 import type { Peer, PeerKind } from './peer.js';
@@ -62,7 +62,7 @@ export const newsdeskPeer: PeerKind = {
   setup: 'newsdesk: SearchEngine.fromArticles, writeSnapshot/readSnapshot + fromState, answerQuestion topK 3',
   create: () => new NewsdeskPeer(),
   load: async (dir) => {
-    const state = await readSnapshot(dir, { lazy: leftOnDisk });
+    const state = await readSnapshot(dir, BOT_READING);
     if (!state) throw new Error(`no snapshot in ${dir}`);
     const peer = new NewsdeskPeer();
     peer.use(SearchEngine.fromState(state));
