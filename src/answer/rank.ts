@@ -239,7 +239,7 @@ export function scoreFeatures(
     nameTotal += w;
     if (positions.has(term)) nameSum += w;
   }
-  const cue = matched.length ? cueScore(question, cuesOf(sentence), sentence.text) : 0;
+  const cue = matched.length ? cueScore(question, sentence) : 0;
   const type = question.answerType;
   const features: Features = {
     overlap: overlapSum / total,
@@ -556,7 +556,19 @@ const DEFINITION = /\b(?:is|are|was|were)\s+(?:an?|the|one)\b|\brefers?\s+to\b|\
  * say: a year other than the question's own, a figure other than "Super Bowl 50"'s, a name with a word
  * the question lacks ("Elaine Marsh" for "the governor"; a two-word name reads more like a person).
  */
-function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): number {
+function cueScore(question: ParsedQuestion, sentence: Sentence): number {
+  const text = sentence.text;
+  switch (question.answerType) {
+    case 'reason':
+      return REASON.test(text) ? 1 : 0;
+    case 'definition':
+      return DEFINITION.test(text) ? 1 : 0;
+    case 'manner':
+    case 'other':
+      // No cue reads these: the sentence's cues are not looked for.
+      return 0;
+  }
+  const cues = cuesOf(sentence);
   let newNames = 0;
   let newFullName = false;
   for (const name of cues.properNames) {
@@ -583,12 +595,6 @@ function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): num
       return newNames > 0 ? 1 : 0;
     case 'place':
       return cues.hasPlaceCue && newNames > 0 ? 1 : newNames > 0 ? 0.5 : 0;
-    case 'reason':
-      return REASON.test(text) ? 1 : 0;
-    case 'definition':
-      return DEFINITION.test(text) ? 1 : 0;
-    default:
-      return 0;
   }
 }
 
@@ -599,7 +605,7 @@ function cueScore(question: ParsedQuestion, cues: AnswerCues, text: string): num
 export function rankSentences(
   question: ParsedQuestion,
   candidates: Candidate[],
-  store: Pick<SearchStore, 'sentenceTerms' | 'stats' | 'getArticle'>,
+  store: Pick<SearchStore, 'sentenceTerms' | 'stats' | 'getArticle' | 'titleTerms'>,
   weights: Weights = DEFAULT_WEIGHTS,
 ): ScoredSentence[] {
   const stats = store.stats();
@@ -607,8 +613,11 @@ export function rankSentences(
   const best = new Map<string, ScoredSentence>();
   for (const candidate of candidates) {
     const termsOfArticle = store.sentenceTerms(candidate.articleId);
-    const article = store.getArticle(candidate.articleId);
-    const title = article ? titleTerms(article) : undefined;
+    let title = store.titleTerms?.(candidate.articleId);
+    if (!title) {
+      const article = store.getArticle(candidate.articleId);
+      title = article ? titleTerms(article) : undefined;
+    }
     const passage = candidate.score / top;
     candidate.sentences.forEach((sentence, i) => {
       const key = `${sentence.articleId}\u0000${sentence.index}`;

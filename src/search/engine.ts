@@ -110,7 +110,8 @@ class SnapshotColumns {
   /**
    * The article's record read into `scratch`'s reused memory (grown when too small): a view valid until
    * the next read into it. Questions read a record per candidate article; fresh arrays for each cost
-   * the garbage collector more than the reads themselves.
+   * the garbage collector more than the reads themselves. A snapshot held in memory gives a view of
+   * the record itself, with no copy. Either is read-only.
    */
   readScratch<T extends Uint8Array | Uint32Array>(
     name: 'bodies' | 'sentenceTerms',
@@ -118,6 +119,8 @@ class SnapshotColumns {
     scratch: { array: T },
   ): T {
     const [from, to] = this.range(name, slot);
+    const held = this.arrays.view(name, from, to - from);
+    if (held) return held as T;
     if (scratch.array.length < to - from) {
       const Type = scratch.array.constructor as new (n: number) => T;
       scratch.array = new Type(Math.max(to - from, 2 * scratch.array.length));
@@ -630,6 +633,14 @@ export class SearchEngine implements SearchStore {
     };
   }
 
+  titleTerms(articleId: string): ReadonlySet<string> | undefined {
+    const r = this.records.get(articleId);
+    if (!r) return undefined;
+    const terms = new Set<string>();
+    for (const id of r.titleTerms) terms.add(this.vocabulary[id] as string);
+    return terms;
+  }
+
   sentenceTerms(articleId: string): readonly (readonly string[])[] {
     const cached = recall(this.termStrings, articleId);
     if (cached) return cached;
@@ -741,6 +752,7 @@ function inMemory(arrays: Record<string, SnapshotArray>): LazyArrays {
       if (!array) throw new Error(`snapshot array ${name} is missing`);
       target.set(array.subarray(from, from + target.length));
     },
+    view: (name, from, count) => arrays[name]?.subarray(from, from + count),
     verified: Promise.resolve(),
     held: Promise.resolve(),
   };
@@ -752,6 +764,7 @@ function either(lazy: LazyArrays, memory: LazyArrays): LazyArrays {
     has: (name) => lazy.has(name) || memory.has(name),
     read: (name, from, count) => (lazy.has(name) ? lazy : memory).read(name, from, count),
     readInto: (name, from, target) => (lazy.has(name) ? lazy : memory).readInto(name, from, target),
+    view: (name, from, count) => (lazy.has(name) ? lazy : memory).view(name, from, count),
     verified: lazy.verified,
     held: lazy.held,
   };

@@ -113,6 +113,11 @@ export interface LazyArrays {
   /** Elements from `from` of a lazy array into `target` (as many as it holds), reusing its memory. */
   readInto(name: string, from: number, target: SnapshotArray): void;
   /**
+   * Elements `from .. from + count` of a lazy array held in memory, without a copy (never to be written
+   * to); `undefined` while it is only on disk.
+   */
+  view(name: string, from: number, count: number): SnapshotArray | undefined;
+  /**
    * Settles once every lazy array's checksum has been checked: rejects with `SNAPSHOT_CORRUPT` when one
    * does not match. Small snapshots are checked before `readSnapshot` returns; large ones in a worker
    * thread while the engine already answers.
@@ -237,6 +242,12 @@ function decodeBody(
       }
       const at = base + entry[2] + from * Type.BYTES_PER_ELEMENT;
       readInto(fd, new Uint8Array(target.buffer, target.byteOffset, target.byteLength), at);
+    },
+    view(name: string, from: number, count: number): SnapshotArray | undefined {
+      const array = held.get(name);
+      if (!array) return undefined;
+      if (from < 0 || from + count > array.length) throw new Error(`no slice ${from}+${count} of ${name}`);
+      return array.subarray(from, from + count);
     },
     verified: verifyRanges(fd, ranges, options.workerCheckBytes ?? WORKER_HASH_BYTES),
     held: options.resident?.(size) ? holdArrays(fd, base, [...lazy.values()], held) : Promise.resolve(),

@@ -53,6 +53,11 @@ export interface SearchStore {
   searchPassages(terms: QueryTerm[], options: SearchOptions): Promise<Candidate[]>;
   /** Analyzed terms of each sentence of an article (cached by the store), for the ranker. */
   sentenceTerms(articleId: string): readonly (readonly string[])[];
+  /**
+   * The analyzed terms of an article's title, from the index rather than analyzed again (optional: the
+   * ranker analyzes the title itself without it).
+   */
+  titleTerms?(articleId: string): ReadonlySet<string> | undefined;
   stats(): CorpusStats;
   listArticles(): ArticleSummary[];
   getArticle(id: string): Article | undefined;

@@ -189,6 +189,13 @@ describe('SearchEngine.toState / fromState', () => {
       engine.searchPassagesSync(query, { limit: 10 }),
     );
     expect(loaded.stats().avgSentenceTerms).toBe(engine.stats().avgSentenceTerms);
+    // The ranker reads titles from the index: the same terms as analyzing them again.
+    for (const article of articles) {
+      const title = new Set(analyze(article.meta.title));
+      expect(engine.titleTerms(article.id)).toEqual(title);
+      expect(loaded.titleTerms(article.id)).toEqual(title);
+    }
+    expect(loaded.titleTerms('no such article')).toBeUndefined();
   });
 
   it("keeps a small snapshot's postings in memory and a large one's on disk, answering the same either way", async () => {
