@@ -117,7 +117,7 @@ function selectionRows(items: SelectionItem[], counted: (l: boolean[]) => boolea
   for (const item of items) {
     if (!counted(item.labels)) continue;
     const parsed = parseQuestion(item.question, engine.stats());
-    const ranked = rankItemSentences(engine, item);
+    const ranked = rankItemSentences(engine, item, DEFAULT_WEIGHTS, true);
     out.push(toQuestion(parsed, ranked, (s) => item.labels[s.sentence.index] === true));
   }
   return out;
@@ -131,7 +131,7 @@ async function squadRows(articlesFile: string): Promise<{ q: Question; even: boo
     const parsed = parseQuestion(item.question, engine.stats());
     const candidates = engine.searchPassagesSync(parsed.terms, { limit: CANDIDATE_PASSAGES });
     const gold = item.answers.map((a) => a.toLowerCase());
-    const ranked = rankSentences(parsed, candidates, engine);
+    const ranked = rankSentences(parsed, candidates, engine, DEFAULT_WEIGHTS, true);
     const q = toQuestion(parsed, ranked, (s) => gold.some((g) => s.sentence.text.toLowerCase().includes(g)));
     return { q, even: titles.indexOf(item.title) % 2 === 0 };
   });

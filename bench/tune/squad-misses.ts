@@ -23,7 +23,7 @@ const byType = new Map<string, { n: number; h1: number; h3: number }>();
 for (const item of items) {
   const parsed = parseQuestion(item.question, engine.stats());
   const candidates = engine.searchPassagesSync(parsed.terms, { limit: CANDIDATE_PASSAGES });
-  const ranked = rankSentences(parsed, candidates, engine);
+  const ranked = rankSentences(parsed, candidates, engine, DEFAULT_WEIGHTS, true);
   const gold = item.answers.map((a) => a.toLowerCase());
   const isGold = (t: string) => gold.some((g) => t.toLowerCase().includes(g));
   const at = ranked.findIndex((s) => isGold(s.sentence.text));

@@ -71,7 +71,7 @@ function selectionRows(items: SelectionItem[], counted: (l: boolean[]) => boolea
   for (const item of items) {
     if (!counted(item.labels)) continue;
     out.push(
-      rankItemSentences(engine, item).map((s) => ({
+      rankItemSentences(engine, item, DEFAULT_WEIGHTS, true).map((s) => ({
         features: s.features,
         text: s.sentence.text,
         label: item.labels[s.sentence.index] === true,
@@ -91,7 +91,7 @@ function squadRows(articlesFile: string): Promise<{ rows: Question; even: boolea
       const parsed = parseQuestion(item.question, engine.stats());
       const candidates = engine.searchPassagesSync(parsed.terms, { limit: CANDIDATE_PASSAGES });
       const gold = item.answers.map((a) => a.toLowerCase());
-      const rows = rankSentences(parsed, candidates, engine).map((s) => ({
+      const rows = rankSentences(parsed, candidates, engine, DEFAULT_WEIGHTS, true).map((s) => ({
         features: s.features,
         text: s.sentence.text,
         label: gold.some((g) => s.sentence.text.toLowerCase().includes(g)),

@@ -143,7 +143,9 @@ export interface ScoredSentence {
 
 /**
  * Scores one sentence against a question. `terms` are the sentence's analyzed terms in order;
- * `context.neighbours` the analyzed terms of the sentences beside it in its paragraph.
+ * `context.neighbours` the analyzed terms of the sentences beside it in its paragraph. Given `weights`,
+ * the costlier features they weigh 0 (`exact`, `phrase`) are left at 0 instead of computed; the fitter
+ * gives none, and gets every feature.
  */
 export function scoreFeatures(
   question: ParsedQuestion,
@@ -158,6 +160,7 @@ export function scoreFeatures(
     /** The analyzed terms of the sentence before this one in its article, in any paragraph. */
     previous?: readonly string[];
   },
+  weights?: Weights,
 ): { features: Features; matched: string[] } {
   const positions = new Map<string, number[]>();
   terms.forEach((t, i) => {
@@ -199,7 +202,7 @@ export function scoreFeatures(
   let exactTotal = 0;
   // A question word is only kept when its stem is a question term, so a sentence that holds none of the
   // terms holds none of the words either: it is not tokenized again to find out.
-  if (question.words.size > 0 && matched.length > 0) {
+  if (question.words.size > 0 && matched.length > 0 && weights?.exact !== 0) {
     for (const [word, w] of question.words) {
       exactTotal += w;
       if (holdsWord(sentence, word)) exactSum += w;
@@ -257,7 +260,10 @@ export function scoreFeatures(
     short: terms.length < 4 ? 1 - terms.length / 4 : 0,
     exact: exactTotal > 0 ? exactSum / exactTotal : 0,
     names: nameTotal > 0 ? nameSum / nameTotal : 0,
-    phrase: question.order.length > 1 && matched.length > 1 ? phraseRun(question.order, terms) : 0,
+    phrase:
+      question.order.length > 1 && matched.length > 1 && weights?.phrase !== 0
+        ? phraseRun(question.order, terms)
+        : 0,
     length: Math.min(1, Math.log1p(terms.length) / LOG_LONG),
     focus: question.focus !== undefined ? focusScore(question.focus, positions, terms) : 0,
     related: relatedSum / total,
@@ -600,13 +606,15 @@ function cueScore(question: ParsedQuestion, sentence: Sentence): number {
 
 /**
  * Ranks the sentences of candidate passages for a question: each sentence once (the best passage that
- * holds it wins), scored by `combine(scoreFeatures(...))`, best first.
+ * holds it wins), scored by `combine(scoreFeatures(...))`, best first. Features the weights set to 0
+ * are not computed unless `everyFeature` (for the fitter, which reads them all).
  */
 export function rankSentences(
   question: ParsedQuestion,
   candidates: Candidate[],
   store: Pick<SearchStore, 'sentenceTerms' | 'stats' | 'getArticle' | 'titleTerms'>,
   weights: Weights = DEFAULT_WEIGHTS,
+  everyFeature = false,
 ): ScoredSentence[] {
   const stats = store.stats();
   const top = candidates.reduce((m, c) => Math.max(m, c.score), 0) || 1;
@@ -624,13 +632,20 @@ export function rankSentences(
       const seen = best.get(key);
       if (seen && seen.features.passage >= passage) return;
       const terms = termsOfArticle[sentence.index] ?? [];
-      const { features, matched } = scoreFeatures(question, terms, sentence, stats, {
-        passage,
-        index: sentence.index,
-        neighbours: neighboursOf(candidate, i, termsOfArticle),
-        title,
-        previous: sentence.index > 0 ? termsOfArticle[sentence.index - 1] : undefined,
-      });
+      const { features, matched } = scoreFeatures(
+        question,
+        terms,
+        sentence,
+        stats,
+        {
+          passage,
+          index: sentence.index,
+          neighbours: neighboursOf(candidate, i, termsOfArticle),
+          title,
+          previous: sentence.index > 0 ? termsOfArticle[sentence.index - 1] : undefined,
+        },
+        everyFeature ? undefined : weights,
+      );
       best.set(key, {
         sentence,
         score: combine(features, weights),

@@ -150,6 +150,26 @@ describe('rankSentences', () => {
     ]);
     expect(ranked[0]).toContain('6 February');
   });
+
+  it('ranks the same whether or not it computes the features the weights ignore, which the fitter still gets', () => {
+    const article = articleOfSentences('a', 'Harbour Bank', [
+      'The Harbour Bank raised its main interest rate on Thursday, its governor said.',
+      'Interest rates at the bank rose for the third time this year.',
+      'Governor Elaine Marsh said the main rate would rise again in March.',
+      'Shares in the bank fell after the rate decision.',
+    ]);
+    const engine = SearchEngine.fromArticles([article]);
+    const question = parseQuestion('When will the main interest rate rise again?', engine.stats());
+    const candidates = engine.allPassages('a');
+    const quick = rankSentences(question, candidates, engine);
+    const every = rankSentences(question, candidates, engine, DEFAULT_WEIGHTS, true);
+    expect(quick.map((s) => [s.sentence.text, s.score])).toEqual(
+      every.map((s) => [s.sentence.text, s.score]),
+    );
+    expect(DEFAULT_WEIGHTS.exact).toBe(0);
+    expect(Math.max(...quick.map((s) => s.features.exact))).toBe(0);
+    expect(Math.max(...every.map((s) => s.features.exact))).toBeGreaterThan(0);
+  });
 });
 
 describe('holdsWord', () => {

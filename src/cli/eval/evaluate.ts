@@ -50,6 +50,7 @@ export function rankItemSentences(
   engine: SearchEngine,
   item: SelectionItem,
   weights: Weights = DEFAULT_WEIGHTS,
+  everyFeature = false,
 ): ScoredSentence[] {
   const parsed = parseQuestion(item.question, engine.stats());
   const scores = new Map(
@@ -60,7 +61,7 @@ export function rankItemSentences(
   const candidates: Candidate[] = engine
     .allPassages(item.article.id)
     .map((c) => ({ ...c, score: scores.get(c.passageId) ?? 0 }));
-  return rankSentences(parsed, candidates, engine, weights);
+  return rankSentences(parsed, candidates, engine, weights, everyFeature);
 }
 
 /** The candidate sentence indexes of an item, best first; unmatched ones last, in hash order. */
