@@ -5,7 +5,7 @@
  *
  *   node --expose-gc --import tsx bench/child.ts <engine> <dir> <question> [<warm.json>]
  *
- * warm.json: `{"questions": string[], "warmup": number, "budgetMs": number}`. Warm answers are timed
+ * warm.json: `{"questions": string[], "warmup": string[], "budgetMs": number}`. Warm answers are timed
  * here rather than in the bench's own process, which holds every corpus and peer (gigabytes at 100k):
  * its collector's pauses would land in every engine's p99.
  *
@@ -41,14 +41,14 @@ process.stdout.write(
 if (warmFile) {
   const job = JSON.parse(readFileSync(warmFile, 'utf8')) as {
     questions: string[];
-    warmup: number;
+    warmup: string[];
     budgetMs: number;
   };
   // Between two questions the event loop turns, as it does in the bot between two interactions: work
   // an engine left to the background (reading its snapshot into memory, checking it) gets done.
   const turn = () => new Promise((resolve) => setImmediate(resolve));
   const warmStart = performance.now();
-  for (const q of job.questions.slice(0, job.warmup)) {
+  for (const q of job.warmup) {
     await turn();
     await peer.query(q);
     if (performance.now() - warmStart > job.budgetMs / 4) break;

@@ -57,7 +57,8 @@ export interface ColdStart {
 export interface WarmJob {
   file: string;
   questions: string[];
-  warmup: number;
+  /** Questions answered first, untimed: others than `questions`, whose articles are then not cached. */
+  warmup: string[];
   budgetMs: number;
 }
 
