@@ -58,7 +58,10 @@ export async function answerQuestion(
       // Found only if the merge asks: most sentences are told apart by their terms alone.
       let values: readonly string[] | undefined;
       return {
-        terms: store.sentenceTerms(s.sentence.articleId)[s.sentence.index] ?? [],
+        terms:
+          store.sentenceTerms(s.sentence.articleId, s.sentence.index, s.sentence.index + 1)[
+            s.sentence.index
+          ] ?? [],
         get values() {
           values ??= newValues(cuesOf(s.sentence).values, parsed);
           return values;

@@ -620,7 +620,10 @@ export function rankSentences(
   const top = candidates.reduce((m, c) => Math.max(m, c.score), 0) || 1;
   const best = new Map<string, ScoredSentence>();
   for (const candidate of candidates) {
-    const termsOfArticle = store.sentenceTerms(candidate.articleId);
+    // The passage's sentences, and the one before it (`previous` of its first).
+    const first = candidate.sentences[0]?.index ?? 0;
+    const last = candidate.sentences[candidate.sentences.length - 1]?.index ?? 0;
+    const termsOfArticle = store.sentenceTerms(candidate.articleId, first - 1, last + 1);
     let title = store.titleTerms?.(candidate.articleId);
     if (!title) {
       const article = store.getArticle(candidate.articleId);

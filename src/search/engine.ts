@@ -641,21 +641,29 @@ export class SearchEngine implements SearchStore {
     return terms;
   }
 
-  sentenceTerms(articleId: string): readonly (readonly string[])[] {
-    const cached = recall(this.termStrings, articleId);
-    if (cached) return cached;
+  /**
+   * The terms of an article's sentences as strings, made for the sentences asked for (all by default)
+   * and kept with the article's others made so far: a question ranks a passage, a third of an article.
+   */
+  sentenceTerms(articleId: string, from = 0, to = Number.POSITIVE_INFINITY): readonly (readonly string[])[] {
     const r = this.records.get(articleId);
     if (!r) return [];
+    let out = recall(this.termStrings, articleId);
+    const end = Math.min(to, r.sentenceCount);
+    let k = Math.max(0, from);
+    while (k < end && out?.[k]) k++;
+    if (k === end && out) return out;
+    out ??= remember(this.termStrings, articleId, new Array<string[]>(r.sentenceCount));
     const { termOffsets, terms } = this.termsOf(r, this.termScratch);
-    const out: string[][] = [];
-    for (let i = 0; i < r.sentenceCount; i++) {
+    for (let i = k; i < end; i++) {
+      if (out[i]) continue;
       const sentence: string[] = [];
-      for (let k = termOffsets[i] as number; k < (termOffsets[i + 1] as number); k++) {
-        sentence.push(this.vocabulary[terms[k] as number] as string);
+      for (let t = termOffsets[i] as number; t < (termOffsets[i + 1] as number); t++) {
+        sentence.push(this.vocabulary[terms[t] as number] as string);
       }
-      out.push(sentence);
+      out[i] = sentence;
     }
-    return remember(this.termStrings, articleId, out);
+    return out;
   }
 
   stats(): CorpusStats {

@@ -51,8 +51,11 @@ export interface SearchOptions {
  */
 export interface SearchStore {
   searchPassages(terms: QueryTerm[], options: SearchOptions): Promise<Candidate[]>;
-  /** Analyzed terms of each sentence of an article (cached by the store), for the ranker. */
-  sentenceTerms(articleId: string): readonly (readonly string[])[];
+  /**
+   * Analyzed terms of each sentence of an article (cached by the store), for the ranker. With a range,
+   * only the sentences `from .. to - 1` are sure to be there: a store may leave the others out.
+   */
+  sentenceTerms(articleId: string, from?: number, to?: number): readonly (readonly string[])[];
   /**
    * The analyzed terms of an article's title, from the index rather than analyzed again (optional: the
    * ranker analyzes the title itself without it).

@@ -217,6 +217,26 @@ describe('SearchEngine.toState / fromState', () => {
     }
   });
 
+  it('gives the terms of the sentences asked for, then of the rest, as the analyzer makes them', async () => {
+    const c = await tempCorpus();
+    cleanups.push(c.cleanup);
+    await writeSnapshot(c.snapshotDir, engine.toState());
+    const loaded = SearchEngine.fromState(
+      (await readSnapshot(c.snapshotDir, BOT_READING)) as NonNullable<
+        Awaited<ReturnType<typeof readSnapshot>>
+      >,
+    );
+    for (const article of articles) {
+      const analyzed = article.sentences.map((s) => analyze(s.text));
+      const middle = Math.floor(analyzed.length / 2);
+      const some = loaded.sentenceTerms(article.id, middle - 1, middle + 2);
+      for (let i = Math.max(0, middle - 1); i < Math.min(analyzed.length, middle + 2); i++) {
+        expect(some[i]).toEqual(analyzed[i]);
+      }
+      expect(loaded.sentenceTerms(article.id)).toEqual(analyzed);
+    }
+  });
+
   it('holds a small snapshot in memory: once loaded, it answers though its file is cut short', async () => {
     const c = await tempCorpus();
     cleanups.push(c.cleanup);
