@@ -66,7 +66,9 @@ export async function answerQuestion(
           values ??= newValues(cuesOf(s.sentence).values, parsed);
           return values;
         },
-        publisher: store.getArticle(s.sentence.articleId)?.meta.source ?? '',
+        get publisher() {
+          return store.getArticle(s.sentence.articleId)?.meta.source ?? '';
+        },
       };
     },
     topK,

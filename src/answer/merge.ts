@@ -12,8 +12,8 @@ export interface MergeView {
   terms: readonly string[];
   /** The answer values it holds (normalised), without those the question itself states (may be a getter: read only when needed). */
   readonly values: readonly string[];
-  /** Who published it (the article's source). */
-  publisher: string;
+  /** Who published it (the article's source; may be a getter: read only when needed). */
+  readonly publisher: string;
 }
 
 /** Share of all the terms two sentences hold (Jaccard) above which they are one fact whatever the question. */
@@ -38,7 +38,7 @@ export function mergeNearDuplicates(
   view: (s: ScoredSentence) => MergeView,
   limit: number,
 ): MergedGroup[] {
-  const groups: { group: MergedGroup; terms: Set<string>; values: Set<string>; publisher: string }[] = [];
+  const groups: { group: MergedGroup; terms: Set<string>; values: Set<string>; seen: MergeView }[] = [];
   for (const candidate of ranked) {
     const seen = view(candidate);
     const terms = new Set(seen.terms);
@@ -48,7 +48,7 @@ export function mergeNearDuplicates(
         sameFact(
           g.terms,
           terms,
-          () => g.publisher !== seen.publisher && seen.values.some((v) => g.values.has(v)),
+          () => g.seen.publisher !== seen.publisher && seen.values.some((v) => g.values.has(v)),
         ),
     );
     if (home) {
@@ -60,7 +60,7 @@ export function mergeNearDuplicates(
       group: { best: candidate, members: [candidate] },
       terms,
       values: new Set(seen.values),
-      publisher: seen.publisher,
+      seen,
     });
   }
   return groups.map((g) => g.group);

@@ -718,10 +718,14 @@ export class SearchEngine implements SearchStore {
         text: text.slice(start, end),
       });
     }
+    const engine = this;
     return remember(this.expanded, r.id, {
       id: r.id,
       path: r.path,
-      hash: this.hashOf(r),
+      // In hex when asked for (a refresh or a command, never a question).
+      get hash() {
+        return engine.hashOf(r);
+      },
       meta: this.metaOf(r),
       paragraphs,
       text,
