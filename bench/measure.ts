@@ -12,6 +12,21 @@ const collect = runInNewContext('gc') as () => void;
 /** A full garbage collection, so one engine's leftovers do not count against the next. */
 export const collectGarbage = () => collect();
 
+/**
+ * Waits until this process has handed back what it freed: RSS steady (within 1%) over half a second,
+ * or 20 s at most. After a build of gigabytes, V8 returns pages to the system for seconds on the second
+ * core, which a child's cold start measured meanwhile would pay for.
+ */
+export async function memorySettled(): Promise<void> {
+  let last = process.memoryUsage().rss;
+  for (let waited = 0; waited < 20_000; waited += 500) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = process.memoryUsage().rss;
+    if (Math.abs(now - last) <= 0.01 * last) return;
+    last = now;
+  }
+}
+
 /** The q-quantile (0..1) of numbers, by nearest rank. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;

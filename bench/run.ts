@@ -24,6 +24,7 @@ import {
   collectGarbage,
   folderBytes,
   median,
+  memorySettled,
   quantile,
   timed,
   type WarmJob,
@@ -189,6 +190,7 @@ async function benchEngine(
   await (peer as Peer).close?.();
   peer = undefined;
   collectGarbage();
+  await memorySettled();
   // Each start is a new process loading what the build saved, then answering the questions warm (the
   // time budget shared between the runs). The warm figures are the run with the median p50: on a shared
   // machine one run can land in a slow spell.
