@@ -72,7 +72,7 @@ export interface ColdStart {
 export interface WarmJob {
   file: string;
   questions: string[];
-  /** Questions answered first, untimed: others than `questions`, whose articles are then not cached. */
+  /** Questions answered first, untimed: made with another seed than `questions`. */
   warmup: string[];
   budgetMs: number;
 }

@@ -51,6 +51,8 @@ export async function openServices(
     log: log.child({ module: 'index' }),
     // The bot answers while a large snapshot's checksums are still being checked (rebuilt if bad).
     verifyInBackground: true,
+    // and holds a snapshot up to 160 MB in memory once checked (each shard its own copy).
+    holdInMemory: true,
   });
   const services: Services = {
     config,

@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { BOT_READING, SearchEngine } from './engine.js';
+import { heldInMemory, leftOnDisk, SearchEngine } from './engine.js';
 import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -23,6 +23,12 @@ export interface IndexOptions {
   verifyInBackground?: boolean | undefined;
   /** Lazily read bytes from which the check runs in a worker thread (default 8 MB; tests lower it). */
   workerCheckBytes?: number | undefined;
+  /**
+   * Read a small snapshot's lazily read arrays into memory in the background once checked (the bot,
+   * which answers many questions: `heldInMemory`). One-shot commands leave them on disk: they would
+   * only wait for the reads before they could exit.
+   */
+  holdInMemory?: boolean | undefined;
 }
 
 /**
@@ -39,7 +45,8 @@ export async function openIndex(
   let verified = Promise.resolve();
   try {
     const state = await readSnapshot(options.snapshotDir, {
-      ...BOT_READING,
+      lazy: leftOnDisk,
+      resident: options.holdInMemory ? heldInMemory : undefined,
       workerCheckBytes: options.workerCheckBytes,
     });
     if (state) {

@@ -250,8 +250,16 @@ function decodeBody(
       return array.subarray(from, from + count);
     },
     verified: verifyRanges(fd, ranges, options.workerCheckBytes ?? WORKER_HASH_BYTES),
-    held: options.resident?.(size) ? holdArrays(fd, base, [...lazy.values()], held) : Promise.resolve(),
+    held: Promise.resolve(),
   };
+  if (options.resident?.(size)) {
+    // Once checked (a damaged snapshot is not worth reading), and only while someone still holds it.
+    const owner = new WeakRef(file);
+    const entries = [...lazy.values()];
+    file.held = file.verified.then(() =>
+      holdArrays(fd, base, entries, held, () => owner.deref() !== undefined),
+    );
+  }
   file.held.catch(() => {});
   // Marked handled: a program that never asks is not stopped by an unhandled rejection; those that
   // await it still see the failure.
@@ -296,18 +304,20 @@ function digestOf(bytes: Uint8Array): string {
 /**
  * Reads lazy arrays whole into `held`, one at a time, on libuv's threads: copying tens of megabytes out
  * of the page cache takes this VM ~4 ms a megabyte, which a start-up should not wait for. A slice asked
- * for meanwhile is read from the file. The arrays are checked as those on disk are.
+ * for meanwhile is read from the file. Stops when no longer `wanted` (the engine was dropped).
  */
 async function holdArrays(
   fd: number,
   base: number,
   entries: ArrayEntry[],
   held: Map<string, SnapshotArray>,
+  wanted: () => boolean,
 ): Promise<void> {
   for (const [name, kind, offset, count] of entries) {
     const array = new ARRAY_TYPES[kind](count);
     const bytes = new Uint8Array(array.buffer, 0, array.byteLength);
     for (let done = 0; done < bytes.length; ) {
+      if (!wanted()) return;
       const n = await new Promise<number>((resolve, reject) =>
         read(fd, bytes, done, Math.min(bytes.length - done, CHUNK), base + offset + done, (err, n) =>
           err ? reject(err) : resolve(n),

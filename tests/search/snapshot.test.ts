@@ -88,7 +88,7 @@ describe('writeSnapshot / readSnapshot', () => {
     // The bot's way: it answers at once while a worker checks, then rebuilds from the corpus folder.
     const warnings: string[] = [];
     const log = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as never;
-    const background = { ...options, log, verifyInBackground: true, workerCheckBytes: 0 };
+    const background = { ...options, log, verifyInBackground: true, workerCheckBytes: 0, holdInMemory: true };
     const { index, summary } = await LiveIndex.open(background);
     expect(summary.snapshot).toBe('loaded');
     const loaded = index.engine;
