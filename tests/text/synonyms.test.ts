@@ -13,6 +13,14 @@ describe('relatedTerms', () => {
     expect(relatedTerms('1988')).toEqual([]);
     expect(relatedTerms('')).toEqual([]);
   });
+
+  it('reads words that name built-in properties or the lists’ notes as words it does not know', () => {
+    for (const word of ['constructor', 'tostring', '__proto__', 'hasownproperty', '_source']) {
+      expect(relatedTerms(word)).toEqual([]);
+      expect(kindsOf(word)).toEqual([]);
+    }
+    expect(isKind('_source')).toBe(false);
+  });
 });
 
 describe('kindsOf', () => {
