@@ -1,5 +1,6 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
+import { otherForms } from '../text/inflections.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
 import { isKind, relatedTerms } from '../text/synonyms.js';
 
@@ -41,6 +42,11 @@ export interface ParsedQuestion {
   acronyms: string[];
   /** For "how fast / tall / heavy / hot / old / often / expensive…", "what percentage": the units an answer is counted in. */
   units: RegExp | undefined;
+  /**
+   * Other forms of the question's terms that the stemmer does not join ("win" for "won", "written" for
+   * "wrote", "men" for "man"; analyzed), each to the term it stands for.
+   */
+  forms: Map<string, string>;
 }
 
 /**
@@ -94,6 +100,10 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
   for (const { term } of terms) {
     for (const r of relatedTerms(term)) if (!kept.has(r) && !related.has(r)) related.set(r, term);
   }
+  const forms = new Map<string, string>();
+  for (const { term } of terms) {
+    for (const f of otherForms(term)) if (!kept.has(f) && !forms.has(f)) forms.set(f, term);
+  }
   const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
   const bigrams: [string, string][] = [];
   for (let i = 0; i + 1 < order.length; i++) {
@@ -118,6 +128,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     kind,
     acronyms: acronymsOf(text),
     units: unitsAsked(tokens),
+    forms,
   };
 }
 

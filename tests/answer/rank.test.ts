@@ -93,6 +93,19 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('Protestant movement');
   });
 
+  it('counts a question word said in an irregular form the stemmer cannot join ("wrote" → "written")', () => {
+    const wrote = rank('Who wrote the national anthem of Norway?', [
+      'The national anthem of Norway was first sung in public in 1864.',
+      'The national anthem was written by the poet Bjørnstjerne Bjørnson.',
+    ]);
+    expect(wrote[0]).toContain('written by the poet');
+    const won = rank('Which driver won the race in Monaco?', [
+      'The race in Monaco was first run in 1929 on the streets of the city.',
+      'Alain Prost drove a steady race to win in Monaco.',
+    ]);
+    expect(won[0]).toContain('Alain Prost');
+  });
+
   it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
