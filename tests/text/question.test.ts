@@ -34,6 +34,11 @@ describe('readQuestion', () => {
     ['What Russian city hosted the talks?', 'place'],
     ['What is team spirit?', 'definition'],
     ['What did the Kremlin say about the expulsions?', 'other'],
+    ['When the strike ended, who replaced the union leader?', 'person'],
+    ['When the talks failed, which country left first?', 'place'],
+    ['When did the strike end, and who paid for it?', 'date'],
+    ['What modern-day country was the painter born in?', 'place'],
+    ['Near what present day city did the settlers land?', 'place'],
     ['Tell me about the Time Warner results', 'other'],
     ['Russia expels diplomats', 'other'],
   ])('reads "%s" as asking for a %s', (question, type) => {
