@@ -127,6 +127,7 @@ export function readQuestion(question: string): ReadQuestion {
   return { terms, answerType, raw };
 }
 
+const FRAME_WORDS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'name', 'term']);
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which']);
 const AUXILIARIES = new Set(
   'do does did is are was were will would can could should shall has have had may might must'.split(' '),
@@ -172,6 +173,16 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       return asked ? type(asked, at + 1) : type('manner');
     }
     default: {
+      // "What type of water…", "What is the name of the trophy…", "What term…": words that say how the
+      // answer is asked for, not what it is about, are no search terms.
+      for (let i = at + 1; i <= at + 4 && i < tokens.length; i++) {
+        const t = tokens[i]?.term ?? '';
+        if (
+          FRAME_WORDS.has(t) &&
+          (tokens[i + 1]?.term === 'of' || tokens[i + 1]?.term === 'for' || t === 'term')
+        )
+          consumed.add(i);
+      }
       // what / which: the noun right after, or after "kind of", names the type. "What modern-day
       // country…" asks for a country, not a day.
       const lead = MODERN.has(next) && tokens[at + 2]?.term === 'day' ? 2 : 0;

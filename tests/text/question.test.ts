@@ -55,6 +55,16 @@ describe('readQuestion', () => {
     ]);
   });
 
+  it('drops the words that say how the answer is asked for ("what type of", "the name of", "what term")', () => {
+    const terms = (q: string) => readQuestion(q).terms.map((t) => t.term);
+    expect(terms('What type of engine powers the new train?')).toEqual(['engin', 'power', 'new', 'train']);
+    expect(terms('What is the name of the band’s new drummer?')).toEqual(['band', 'new', 'drummer']);
+    expect(terms('What term describes a fall in prices?')).toEqual(['describ', 'fall', 'price']);
+    // Elsewhere they are words like any other.
+    expect(terms('Which name did the band choose?')).toContain('name');
+    expect(terms('How long is the term of office?')).toContain('term');
+  });
+
   it('gives the same terms as the analyzer gives documents', () => {
     const question = 'Why did Russia expel the U.S. diplomats in a tit-for-tat move?';
     expect(readQuestion(question).terms.map((t) => t.term)).toEqual(analyze(question));
