@@ -2,7 +2,7 @@ import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
 import { otherForms } from '../text/inflections.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
-import { isKind, relatedTerms } from '../text/synonyms.js';
+import { isKind, isKnownWord, relatedTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -47,6 +47,13 @@ export interface ParsedQuestion {
    * "wrote", "men" for "man"; analyzed), each to the term it stands for.
    */
   forms: Map<string, string>;
+  /**
+   * For a question word no sentence of the corpus holds ("tackels", "intercpetions"): the corpus term one
+   * typing slip away (a letter dropped, added, swapped or changed; the commonest if several), analyzed,
+   * to the question term it stands for. The question keeps its own term: a word the corpus never says
+   * still counts as missing for the confidence.
+   */
+  corrections: Map<string, string>;
 }
 
 /**
@@ -104,6 +111,14 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
   for (const { term } of terms) {
     for (const f of otherForms(term)) if (!kept.has(f) && !forms.has(f)) forms.set(f, term);
   }
+  const corrections = new Map<string, string>();
+  for (const t of tokens) {
+    if (!SPELLABLE.test(t.term) || isStopWord(t.term)) continue;
+    const term = stem(t.term);
+    if (!kept.has(term) || stats.df(term) > 0 || isKnownWord(term) || otherForms(term).length > 0) continue;
+    const fix = nearestKnown(t.term, stats);
+    if (fix !== undefined && !kept.has(fix) && !corrections.has(fix)) corrections.set(fix, term);
+  }
   const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
   const bigrams: [string, string][] = [];
   for (let i = 0; i + 1 < order.length; i++) {
@@ -129,7 +144,42 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     acronyms: acronymsOf(text),
     units: unitsAsked(tokens),
     forms,
+    corrections,
   };
+}
+
+/** Words worth correcting: plain words of 5 to 24 letters (figures, acronyms with dots and other scripts are left alone). */
+const SPELLABLE = /^[a-z]{5,24}$/;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The analyzed term, held by the most sentences, of a word one edit away from `word` (a letter deleted,
+ * inserted, changed, or two neighbours swapped, after the first letter), when one is in the corpus.
+ */
+function nearestKnown(word: string, stats: CorpusStats): string | undefined {
+  let best: string | undefined;
+  let bestDf = 0;
+  const consider = (w: string) => {
+    if (w.length < 4) return;
+    const term = stem(w);
+    const df = stats.df(term);
+    if (df > bestDf) {
+      best = term;
+      bestDf = df;
+    }
+  };
+  // The first letter is kept: slips there are rare, and changing it mostly makes another real word.
+  for (let i = 1; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail.length > 0) consider(head + tail.slice(1));
+    if (tail.length > 1) consider(head + tail[1] + tail[0] + tail.slice(2));
+    for (const c of LETTERS) {
+      if (tail.length > 0 && c !== tail[0]) consider(head + c + tail.slice(1));
+      consider(head + c + tail);
+    }
+  }
+  return best;
 }
 
 const ACRONYM = /(?<![\p{L}\p{N}])\p{Lu}{2,6}(?![\p{L}\p{N}])/gu;

@@ -75,3 +75,15 @@ export function isKind(term: string): boolean {
   kinds ??= loadKinds();
   return kindNames?.has(term) ?? false;
 }
+
+/**
+ * Whether WordNet knows an analyzed term as a common English word (one the two lists above hold): a
+ * question word the corpus lacks is then a word of its own, not a slip of the keyboard to correct.
+ *
+ * @example isKnownWord(stem('marker')) // → true;  isKnownWord(stem('tackels')) // → false
+ */
+export function isKnownWord(term: string): boolean {
+  related ??= load();
+  kinds ??= loadKinds();
+  return related.has(term) || kinds.has(term);
+}

@@ -106,6 +106,14 @@ describe('rankSentences', () => {
     expect(won[0]).toContain('Alain Prost');
   });
 
+  it('counts a misspelt question word the sentence holds spelt right ("intercpetions")', () => {
+    const ranked = rank('How many intercpetions did Newton throw in the final?', [
+      'Newton threw for 265 yards in the final.',
+      'Newton threw two interceptions in the final.',
+    ]);
+    expect(ranked[0]).toContain('two interceptions');
+  });
+
   it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
