@@ -114,6 +114,23 @@ describe('rankSentences', () => {
     expect(ranked[0]).toContain('two interceptions');
   });
 
+  it('prefers the sentence of an article headed with the name the question asks about', () => {
+    const tesla = articleOfSentences('t', 'Nikola Tesla', [
+      'The inventor worked long hours in his laboratory.',
+      'He became a naturalized citizen of the United States in 1891, Tesla wrote.',
+    ]);
+    const backer = articleOfSentences('w', 'Westinghouse Electric', [
+      'Tesla’s backer became a citizen of the United States in 1866.',
+    ]);
+    const engine = SearchEngine.fromArticles([tesla, backer]);
+    const ranked = rankSentences(
+      parseQuestion('When did Tesla become a citizen of the United States?', engine.stats()),
+      [...engine.allPassages('t'), ...engine.allPassages('w')],
+      engine,
+    );
+    expect(ranked[0]?.sentence.text).toContain('1891');
+  });
+
   it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
     const fast = rank('How fast does the new train run?', [
       'The new train runs 40 times a day between the two cities.',
