@@ -18,7 +18,10 @@ export interface Features {
   proximity: number;
   /** Share of the question's adjacent term pairs that stand together in the sentence. */
   bigram: number;
-  /** The sentence holds what the question asks for (a date for "when", a number for "how many"…). */
+  /**
+   * The sentence holds what the question asks for (a date for "when", a number for "how many"…), counted
+   * when the sentence is tied to the question by a term, a form or synonym of one, or its neighbours.
+   */
   cue: number;
   /** The retrieving passage's score, relative to the best passage. */
   passage: number;
@@ -283,7 +286,17 @@ export function scoreFeatures(
     if (positions.has(term)) nameSum += w;
     if (context.title?.has(term)) titleNameSum += w;
   }
-  const cue = matched.length ? cueScore(question, cuesOf(sentence), sentence.text) : 0;
+  // The answer type counts in a sentence tied to the question: by its own terms, by another form or a
+  // synonym of one, or by what the sentences beside it say ("It was re-established in April 1991.").
+  const tied =
+    matched.length > 0 ||
+    anaphorSum > 0 ||
+    windowSum > 0 ||
+    relatedSum > 0 ||
+    affixSum > 0 ||
+    inflectionSum > 0 ||
+    spellingSum > 0;
+  const cue = tied ? cueScore(question, cuesOf(sentence), sentence.text) : 0;
   const type = question.answerType;
   const features: Features = {
     overlap: overlapSum / total,

@@ -85,6 +85,15 @@ describe('rankSentences', () => {
     );
   });
 
+  it('reads the answer type in a sentence that names nothing of the question but follows one that does', () => {
+    const ranked = rank('When did the Channel Tunnel open?', [
+      'The Channel Tunnel links England and France under the sea.',
+      'It carried its first passengers in 1994.',
+      'The Channel Tunnel was planned for decades before work began.',
+    ]);
+    expect(ranked[0]).toBe('It carried its first passengers in 1994.');
+  });
+
   it('counts a question word the stemmer leaves in another form ("Protestantism" → "Protestant")', () => {
     const ranked = rank('What helped spread Protestantism in France?', [
       'Printed images helped spread the new faith in France.',
