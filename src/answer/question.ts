@@ -2,7 +2,7 @@ import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
 import { otherForms } from '../text/inflections.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
-import { isKind, isKnownWord, relatedTerms } from '../text/synonyms.js';
+import { isKind, isKnownWord, relatedTerms, widerTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -54,6 +54,8 @@ export interface ParsedQuestion {
    * still counts as missing for the confidence.
    */
   corrections: Map<string, string>;
+  /** Farther WordNet relatives of the question's terms (see `widerTerms`), each to the term it stands for. */
+  wider: Map<string, string>;
 }
 
 /**
@@ -145,7 +147,21 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     units: unitsAsked(tokens),
     forms,
     corrections,
+    wider: widerOf(terms, kept, related),
   };
+}
+
+/** The farther relatives of the kept terms that are neither question terms nor nearer relatives. */
+function widerOf(
+  terms: QueryTerm[],
+  kept: ReadonlyMap<string, number>,
+  related: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { term } of terms) {
+    for (const r of widerTerms(term)) if (!kept.has(r) && !related.has(r) && !out.has(r)) out.set(r, term);
+  }
+  return out;
 }
 
 /** Words worth correcting: plain words of 5 to 24 letters (figures, acronyms with dots and other scripts are left alone). */

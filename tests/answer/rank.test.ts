@@ -94,6 +94,15 @@ describe('rankSentences', () => {
     expect(ranked[0]).toBe('It carried its first passengers in 1994.');
   });
 
+  it('counts a farther WordNet relative of a question word ("glad" for "happy")', () => {
+    const ranked = rank('Why were the farmers happy?', [
+      'The farmers met in the square on Monday.',
+      'The farmers were tired because the harvest was long.',
+      'The farmers were glad because the harvest was good.',
+    ]);
+    expect(ranked[0]).toContain('glad');
+  });
+
   it('counts a question word the stemmer leaves in another form ("Protestantism" → "Protestant")', () => {
     const ranked = rank('What helped spread Protestantism in France?', [
       'Printed images helped spread the new faith in France.',
