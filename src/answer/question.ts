@@ -1,5 +1,5 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
-import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
+import { isStopWord, normalizeText, stem, stemOnce, tokenize } from '../text/analyzer.js';
 import { otherForms } from '../text/inflections.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
 import { isKind, isKnownWord, relatedTerms, widerTerms } from '../text/synonyms.js';
@@ -118,7 +118,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     if (!SPELLABLE.test(t.term) || isStopWord(t.term)) continue;
     const term = stem(t.term);
     if (!kept.has(term) || stats.df(term) > 0 || isKnownWord(term) || otherForms(term).length > 0) continue;
-    const fix = nearestKnown(t.term, stats);
+    const fix = nearestKnown(t.term, term, stats);
     if (fix !== undefined && !kept.has(fix) && !corrections.has(fix)) corrections.set(fix, term);
   }
   const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
@@ -169,33 +169,40 @@ const SPELLABLE = /^[a-z]{5,24}$/;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /**
- * The analyzed term, held by the most sentences, of a word one edit away from `word` (a letter deleted,
- * inserted, changed, or two neighbours swapped, after the first letter), when one is in the corpus.
+ * The corpus term held by the most sentences one edit away from a word (a letter deleted, inserted,
+ * changed, or two neighbours swapped, after the first letter), if any. Edits of the stem are looked up as
+ * they are ("tackel" → "tackl", "counil" → "council", "intercpet" → "intercept"); edits of the word from
+ * the stem's last letters on are stemmed first ("makign" → "making" → "make"), which costs a stemming each.
  */
-function nearestKnown(word: string, stats: CorpusStats): string | undefined {
+function nearestKnown(word: string, term: string, stats: CorpusStats): string | undefined {
   let best: string | undefined;
   let bestDf = 0;
-  const consider = (w: string) => {
-    if (w.length < 4) return;
-    const term = stem(w);
-    const df = stats.df(term);
+  const consider = (t: string) => {
+    if (t.length < 4) return;
+    const df = stats.df(t);
     if (df > bestDf) {
-      best = term;
+      best = t;
       bestDf = df;
     }
   };
   // The first letter is kept: slips there are rare, and changing it mostly makes another real word.
-  for (let i = 1; i <= word.length; i++) {
+  editsOf(term, 1, consider);
+  editsOf(word, Math.max(1, term.length - 2), (w) => consider(stemOnce(w)));
+  return best;
+}
+
+/** Calls `visit` with each one-letter edit of `word` at or after position `from`. */
+function editsOf(word: string, from: number, visit: (edit: string) => void): void {
+  for (let i = from; i <= word.length; i++) {
     const head = word.slice(0, i);
     const tail = word.slice(i);
-    if (tail.length > 0) consider(head + tail.slice(1));
-    if (tail.length > 1) consider(head + tail[1] + tail[0] + tail.slice(2));
+    if (tail.length > 0) visit(head + tail.slice(1));
+    if (tail.length > 1) visit(head + tail[1] + tail[0] + tail.slice(2));
     for (const c of LETTERS) {
-      if (tail.length > 0 && c !== tail[0]) consider(head + c + tail.slice(1));
-      consider(head + c + tail);
+      if (tail.length > 0 && c !== tail[0]) visit(head + c + tail.slice(1));
+      visit(head + c + tail);
     }
   }
-  return best;
 }
 
 const ACRONYM = /(?<![\p{L}\p{N}])\p{Lu}{2,6}(?![\p{L}\p{N}])/gu;

@@ -29,6 +29,7 @@ describe('parseQuestion corrections', () => {
       'Linebacker Brandon Marshall led the team in total tackles with 109.',
       'The city council voted to fund the parade.',
       'The stadium opened in 2014.',
+      'The late field goal was making the score even.',
     ]),
   ]).stats();
 
@@ -38,6 +39,12 @@ describe('parseQuestion corrections', () => {
     expect(
       parseQuestion('How many members are on the city counil?', corpus).corrections.get(stem('council')),
     ).toBe(stem('counil'));
+  });
+
+  it('corrects a slip at a word’s end through its stem ("makign" → "making" → "make")', () => {
+    expect(
+      parseQuestion('Which kick was makign the score even?', corpus).corrections.get(stem('making')),
+    ).toBe(stem('makign'));
   });
 
   it('corrects neither a real word the corpus lacks nor a word it holds', () => {
