@@ -73,7 +73,10 @@ export interface Features {
    * that the stemmer did not join ("protestant" for "Protestantism", "ctenophor" for "ctenophora").
    */
   affix: number;
-  /** For "how fast / tall / heavy / old / expensive…": the sentence holds a figure in a unit of that measure. */
+  /**
+   * For "how fast / tall / heavy / old / expensive…": the sentence holds a figure in a unit of that measure
+   * (in a sentence tied to the question, as for `cue`).
+   */
   unit: number;
   /**
    * Share of the question's degree and relation words ("most", "only", "first", "largest", "not", "before"…) the sentence
@@ -342,7 +345,7 @@ export function scoreFeatures(
     spelling: spellingSum / total,
     titleNames: nameTotal > 0 ? titleNameSum / nameTotal : 0,
     wider: widerSum / total,
-    unit: question.units !== undefined && matched.length > 0 && question.units.test(sentence.text) ? 1 : 0,
+    unit: question.units !== undefined && tied && question.units.test(sentence.text) ? 1 : 0,
   };
   return { features, matched };
 }

@@ -177,6 +177,18 @@ describe('rankSentences', () => {
     expect(century[0]).toContain('12th century');
   });
 
+  it('reads the unit asked for in a sentence that follows the one naming the thing ("It stands 310 metres…")', () => {
+    const ranked = rank('How tall is the new tower in Leeds?', [
+      'The new tower in Leeds was opened by the mayor.',
+      'It has 63 floors and 4 lifts.',
+      'The new tower in Leeds was finished in 2012.',
+      'It stands 310 metres above the river.',
+    ]);
+    expect(ranked.indexOf('It stands 310 metres above the river.')).toBeLessThan(
+      ranked.indexOf('It has 63 floors and 4 lifts.'),
+    );
+  });
+
   it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {
     const most = rank('What is the most common bird in the park?', [
       'The pigeon is a common bird in the park.',
