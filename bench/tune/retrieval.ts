@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/tune/retrieval.ts <squad file> [limit,limit,…]
  */
+import { searchTermsOf } from '../../src/answer/answer.js';
 import { parseQuestion } from '../../src/answer/question.js';
 import { rankSentences } from '../../src/answer/rank.js';
 import { readSquad } from '../../src/cli/eval/datasets.js';
@@ -26,7 +27,7 @@ for (const limit of limits) {
   for (const item of items) {
     const started = performance.now();
     const parsed = parseQuestion(item.question, engine.stats());
-    const candidates = engine.searchPassagesSync(parsed.terms, { limit });
+    const candidates = engine.searchPassagesSync(searchTermsOf(parsed, engine.stats()), { limit });
     const ranked = rankSentences(parsed, candidates, engine);
     times.push(performance.now() - started);
     const gold = item.answers.map((a) => a.toLowerCase());

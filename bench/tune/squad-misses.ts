@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/tune/squad-misses.ts <squad file> [count] [seed]
  */
-import { CANDIDATE_PASSAGES } from '../../src/answer/answer.js';
+import { CANDIDATE_PASSAGES, searchTermsOf } from '../../src/answer/answer.js';
 import { parseQuestion } from '../../src/answer/question.js';
 import { DEFAULT_WEIGHTS, type Features, rankSentences } from '../../src/answer/rank.js';
 import { readSquad } from '../../src/cli/eval/datasets.js';
@@ -22,7 +22,9 @@ const misses: string[] = [];
 const byType = new Map<string, { n: number; h1: number; h3: number }>();
 for (const item of items) {
   const parsed = parseQuestion(item.question, engine.stats());
-  const candidates = engine.searchPassagesSync(parsed.terms, { limit: CANDIDATE_PASSAGES });
+  const candidates = engine.searchPassagesSync(searchTermsOf(parsed, engine.stats()), {
+    limit: CANDIDATE_PASSAGES,
+  });
   const ranked = rankSentences(parsed, candidates, engine, DEFAULT_WEIGHTS, true);
   const gold = item.answers.map((a) => a.toLowerCase());
   const isGold = (t: string) => gold.some((g) => t.toLowerCase().includes(g));

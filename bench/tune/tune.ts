@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CANDIDATE_PASSAGES } from '../../src/answer/answer.js';
+import { CANDIDATE_PASSAGES, searchTermsOf } from '../../src/answer/answer.js';
 import { parseQuestion } from '../../src/answer/question.js';
 import {
   DEFAULT_WEIGHTS,
@@ -89,7 +89,9 @@ function squadRows(articlesFile: string): Promise<{ rows: Question; even: boolea
     const titles = [...new Set(items.map((i) => i.title))];
     return items.map((item) => {
       const parsed = parseQuestion(item.question, engine.stats());
-      const candidates = engine.searchPassagesSync(parsed.terms, { limit: CANDIDATE_PASSAGES });
+      const candidates = engine.searchPassagesSync(searchTermsOf(parsed, engine.stats()), {
+        limit: CANDIDATE_PASSAGES,
+      });
       const gold = item.answers.map((a) => a.toLowerCase());
       const rows = rankSentences(parsed, candidates, engine, DEFAULT_WEIGHTS, true).map((s) => ({
         features: s.features,

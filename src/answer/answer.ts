@@ -1,8 +1,8 @@
 import type { Article } from '../corpus/article.js';
-import type { SearchStore } from '../search/store.js';
+import type { CorpusStats, QueryTerm, SearchStore } from '../search/store.js';
 import { analyzeWithOffsets } from '../text/analyzer.js';
 import { mergeNearDuplicates } from './merge.js';
-import { type ParsedQuestion, parseQuestion } from './question.js';
+import { idf, type ParsedQuestion, parseQuestion } from './question.js';
 import { cuesOf, DEFAULT_WEIGHTS, rankSentences, type ScoredSentence, type Weights } from './rank.js';
 import type { Answer, AnswerResult, ResultSource } from './types.js';
 
@@ -40,7 +40,7 @@ export async function answerQuestion(
   if (stats.sentenceCount === 0) return { ...base, answered: false, confidence: 0, reason: 'empty-corpus' };
   if (parsed.terms.length === 0) return { ...base, answered: false, confidence: 0, reason: 'no-terms' };
 
-  const candidates = await store.searchPassages(parsed.terms, {
+  const candidates = await store.searchPassages(searchTermsOf(parsed, stats), {
     limit: CANDIDATE_PASSAGES,
     articleIds: options.articleIds,
   });
@@ -85,6 +85,16 @@ export async function answerQuestion(
     reason: answered ? undefined : 'low-confidence',
     results: answered ? results : [],
   };
+}
+
+/**
+ * The terms passages are searched by: the question's, and the spelling of a misspelt word the corpus
+ * holds ("tackels" is searched as "tackles" too), each weighed by its own IDF.
+ */
+export function searchTermsOf(parsed: ParsedQuestion, stats: CorpusStats): QueryTerm[] {
+  if (parsed.corrections.size === 0) return parsed.terms;
+  const extra = [...parsed.corrections.keys()].map((term) => ({ term, weight: idf(term, stats) }));
+  return [...parsed.terms, ...extra];
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
-import { isStopWord, normalizeText, stem, tokenize } from '../text/analyzer.js';
+import { isStopWord, normalizeText, stem, stemOnce, tokenize } from '../text/analyzer.js';
+import { otherForms } from '../text/inflections.js';
 import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
-import { isKind, relatedTerms } from '../text/synonyms.js';
+import { isKind, isKnownWord, relatedTerms, widerTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
 export const MAX_QUESTION_CHARS = 1_000;
@@ -41,6 +42,20 @@ export interface ParsedQuestion {
   acronyms: string[];
   /** For "how fast / tall / heavy / hot / old / often / expensive…", "what percentage": the units an answer is counted in. */
   units: RegExp | undefined;
+  /**
+   * Other forms of the question's terms that the stemmer does not join ("win" for "won", "written" for
+   * "wrote", "men" for "man"; analyzed), each to the term it stands for.
+   */
+  forms: Map<string, string>;
+  /**
+   * For a question word no sentence of the corpus holds ("tackels", "intercpetions"): the corpus term one
+   * typing slip away (a letter dropped, added, swapped or changed; the commonest if several), analyzed,
+   * to the question term it stands for. The question keeps its own term: a word the corpus never says
+   * still counts as missing for the confidence.
+   */
+  corrections: Map<string, string>;
+  /** Farther WordNet relatives of the question's terms (see `widerTerms`), each to the term it stands for. */
+  wider: Map<string, string>;
 }
 
 /**
@@ -94,6 +109,18 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
   for (const { term } of terms) {
     for (const r of relatedTerms(term)) if (!kept.has(r) && !related.has(r)) related.set(r, term);
   }
+  const forms = new Map<string, string>();
+  for (const { term } of terms) {
+    for (const f of otherForms(term)) if (!kept.has(f) && !forms.has(f)) forms.set(f, term);
+  }
+  const corrections = new Map<string, string>();
+  for (const t of tokens) {
+    if (!SPELLABLE.test(t.term) || isStopWord(t.term)) continue;
+    const term = stem(t.term);
+    if (!kept.has(term) || stats.df(term) > 0 || isKnownWord(term) || otherForms(term).length > 0) continue;
+    const fix = nearestKnown(t.term, term, stats);
+    if (fix !== undefined && !kept.has(fix) && !corrections.has(fix)) corrections.set(fix, term);
+  }
   const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
   const bigrams: [string, string][] = [];
   for (let i = 0; i + 1 < order.length; i++) {
@@ -118,7 +145,64 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     kind,
     acronyms: acronymsOf(text),
     units: unitsAsked(tokens),
+    forms,
+    corrections,
+    wider: widerOf(terms, kept, related),
   };
+}
+
+/** The farther relatives of the kept terms that are neither question terms nor nearer relatives. */
+function widerOf(
+  terms: QueryTerm[],
+  kept: ReadonlyMap<string, number>,
+  related: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { term } of terms) {
+    for (const r of widerTerms(term)) if (!kept.has(r) && !related.has(r) && !out.has(r)) out.set(r, term);
+  }
+  return out;
+}
+
+/** Words worth correcting: plain words of 5 to 24 letters (figures, acronyms with dots and other scripts are left alone). */
+const SPELLABLE = /^[a-z]{5,24}$/;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The corpus term held by the most sentences one edit away from a word (a letter deleted, inserted,
+ * changed, or two neighbours swapped, after the first letter), if any. Edits of the stem are looked up as
+ * they are ("tackel" → "tackl", "counil" → "council", "intercpet" → "intercept"); edits of the word from
+ * the stem's last letters on are stemmed first ("makign" → "making" → "make"), which costs a stemming each.
+ */
+function nearestKnown(word: string, term: string, stats: CorpusStats): string | undefined {
+  let best: string | undefined;
+  let bestDf = 0;
+  const consider = (t: string) => {
+    if (t.length < 4) return;
+    const df = stats.df(t);
+    if (df > bestDf) {
+      best = t;
+      bestDf = df;
+    }
+  };
+  // The first letter is kept: slips there are rare, and changing it mostly makes another real word.
+  editsOf(term, 1, consider);
+  editsOf(word, Math.max(1, term.length - 2), (w) => consider(stemOnce(w)));
+  return best;
+}
+
+/** Calls `visit` with each one-letter edit of `word` at or after position `from`. */
+function editsOf(word: string, from: number, visit: (edit: string) => void): void {
+  for (let i = from; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail.length > 0) visit(head + tail.slice(1));
+    if (tail.length > 1) visit(head + tail[1] + tail[0] + tail.slice(2));
+    for (const c of LETTERS) {
+      if (tail.length > 0 && c !== tail[0]) visit(head + c + tail.slice(1));
+      visit(head + c + tail);
+    }
+  }
 }
 
 const ACRONYM = /(?<![\p{L}\p{N}])\p{Lu}{2,6}(?![\p{L}\p{N}])/gu;

@@ -235,6 +235,14 @@ export function stem(term: string): string {
 }
 
 /**
+ * `stem` without the memo, for one-off words (the spelling variants an unknown question word is tried
+ * against): they would only push the words in use out of the cache.
+ */
+export function stemOnce(term: string): string {
+  return stemCache.get(term) ?? (STEMMABLE.test(term) ? porter.stem(term) : term);
+}
+
+/**
  * The terms of a text for indexing and for matching a question: `tokenize`, stop words dropped, stemmed,
  * in text order with repeats. Documents and questions go through this same function.
  *

@@ -127,11 +127,26 @@ export function readQuestion(question: string): ReadQuestion {
   return { terms, answerType, raw };
 }
 
+const FRAME_WORDS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'name', 'term']);
+const WH_WORDS = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which']);
+const AUXILIARIES = new Set(
+  'do does did is are was were will would can could should shall has have had may might must'.split(' '),
+);
+/** "modern-day", "present-day": before a noun they say nothing of a date. */
+const MODERN = new Set(['modern', 'present']);
+
 function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; consumed: Set<number> } {
   const consumed = new Set<number>();
-  const at = tokens.findIndex((t) =>
-    ['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which'].includes(t.term),
-  );
+  const first = tokens.findIndex((t) => WH_WORDS.has(t.term));
+  // "When John Fox left, who replaced him?": a "when" clause before a comma sets the scene; the question
+  // word after the comma asks ("When did…" asks itself).
+  const asking =
+    tokens[first]?.term === 'when' && !AUXILIARIES.has(tokens[first + 1]?.term ?? '')
+      ? tokens.findIndex(
+          (t, i) => i > first && WH_WORDS.has(t.term) && raw.slice(tokens[first]!.end, t.start).includes(','),
+        )
+      : -1;
+  const at = asking > first ? asking : first;
   const wh = tokens[at];
   // tokenize cuts "'s": "What's the…" is "what is the…".
   const word = wh && wh.term === 'what' && /['’]s$/i.test(raw.slice(wh.start, wh.end)) ? "what's" : wh?.term;
@@ -158,9 +173,21 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       return asked ? type(asked, at + 1) : type('manner');
     }
     default: {
-      // what / which: the noun right after, or after "kind of", names the type.
-      const noun = TYPE_NOUNS[next];
-      if (noun) return type(noun, at + 1);
+      // "What type of water…", "What is the name of the trophy…", "What term…": words that say how the
+      // answer is asked for, not what it is about, are no search terms.
+      for (let i = at + 1; i <= at + 4 && i < tokens.length; i++) {
+        const t = tokens[i]?.term ?? '';
+        if (
+          FRAME_WORDS.has(t) &&
+          (tokens[i + 1]?.term === 'of' || tokens[i + 1]?.term === 'for' || t === 'term')
+        )
+          consumed.add(i);
+      }
+      // what / which: the noun right after, or after "kind of", names the type. "What modern-day
+      // country…" asks for a country, not a day.
+      const lead = MODERN.has(next) && tokens[at + 2]?.term === 'day' ? 2 : 0;
+      const noun = TYPE_NOUNS[tokens[at + 1 + lead]?.term ?? ''];
+      if (noun) return type(noun, at + 1 + lead);
       if (CAUSE.has(next)) return type('reason');
       // "What is a sonnet?" asks for a definition; "What is the name of Durst's group?" or "What is
       // Crips' gang colour?" asks for a thing, of no type this reader knows.
@@ -171,9 +198,9 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
         }
       }
       // "Which NFL team…", "What Denver player…": the type noun one word further on.
-      const later = tokens[at + 2]?.term ?? '';
+      const later = tokens[at + 2 + lead]?.term ?? '';
       const laterNoun = TYPE_NOUNS[later];
-      if (laterNoun && !BE.has(next)) return type(laterNoun, at + 2);
+      if (laterNoun && !BE.has(next)) return type(laterNoun, at + 2 + lead);
       return type('other');
     }
   }

@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion } from '../../src/answer/answer.js';
+import { answerQuestion, searchTermsOf } from '../../src/answer/answer.js';
+import { parseQuestion } from '../../src/answer/question.js';
+import { articleOfSentences } from '../../src/cli/eval/datasets.js';
 import { loadArticles } from '../../src/corpus/load.js';
 import { SearchEngine } from '../../src/search/engine.js';
+import { stem } from '../../src/text/analyzer.js';
 import { DEFAULT_ARTICLES, FIXTURE_ARTICLES } from '../support/corpus.js';
 
 let fixtures: SearchEngine;
@@ -99,5 +102,25 @@ describe('answerQuestion on the default corpus', () => {
   it('finds nothing confident for an off-topic question', async () => {
     const a = await answerQuestion(defaults, 'Who won the World Cup in 2018?');
     expect(a.answered).toBe(false);
+  });
+});
+
+describe('searchTermsOf', () => {
+  const engine = SearchEngine.fromArticles([
+    articleOfSentences('c', 'Council', [
+      'The city council is led by Maria Lopez.',
+      'The parade starts at noon.',
+    ]),
+  ]);
+
+  it('searches a misspelt word by the spelling the corpus holds as well', () => {
+    const parsed = parseQuestion('Who leads the city counil?', engine.stats());
+    const terms = searchTermsOf(parsed, engine.stats()).map((t) => t.term);
+    expect(terms).toEqual(expect.arrayContaining([stem('counil'), stem('council'), stem('city')]));
+  });
+
+  it('searches the question’s own terms when nothing is misspelt', () => {
+    const parsed = parseQuestion('Who leads the city council?', engine.stats());
+    expect(searchTermsOf(parsed, engine.stats())).toEqual(parsed.terms);
   });
 });

@@ -85,12 +85,68 @@ describe('rankSentences', () => {
     );
   });
 
+  it('reads the answer type in a sentence that names nothing of the question but follows one that does', () => {
+    const ranked = rank('When did the Channel Tunnel open?', [
+      'The Channel Tunnel links England and France under the sea.',
+      'It carried its first passengers in 1994.',
+      'The Channel Tunnel was planned for decades before work began.',
+    ]);
+    expect(ranked[0]).toBe('It carried its first passengers in 1994.');
+  });
+
+  it('counts a farther WordNet relative of a question word ("glad" for "happy")', () => {
+    const ranked = rank('Why were the farmers happy?', [
+      'The farmers met in the square on Monday.',
+      'The farmers were tired because the harvest was long.',
+      'The farmers were glad because the harvest was good.',
+    ]);
+    expect(ranked[0]).toContain('glad');
+  });
+
   it('counts a question word the stemmer leaves in another form ("Protestantism" → "Protestant")', () => {
     const ranked = rank('What helped spread Protestantism in France?', [
       'Printed images helped spread the new faith in France.',
       'Bibles in French helped spread the Protestant movement.',
     ]);
     expect(ranked[0]).toContain('Protestant movement');
+  });
+
+  it('counts a question word said in an irregular form the stemmer cannot join ("wrote" → "written")', () => {
+    const wrote = rank('Who wrote the national anthem of Norway?', [
+      'The national anthem of Norway was first sung in public in 1864.',
+      'The national anthem was written by the poet Bjørnstjerne Bjørnson.',
+    ]);
+    expect(wrote[0]).toContain('written by the poet');
+    const won = rank('Which driver won the race in Monaco?', [
+      'The race in Monaco was first run in 1929 on the streets of the city.',
+      'Alain Prost drove a steady race to win in Monaco.',
+    ]);
+    expect(won[0]).toContain('Alain Prost');
+  });
+
+  it('counts a misspelt question word the sentence holds spelt right ("intercpetions")', () => {
+    const ranked = rank('How many intercpetions did Newton throw in the final?', [
+      'Newton threw for 265 yards in the final.',
+      'Newton threw two interceptions in the final.',
+    ]);
+    expect(ranked[0]).toContain('two interceptions');
+  });
+
+  it('prefers the sentence of an article headed with the name the question asks about', () => {
+    const tesla = articleOfSentences('t', 'Nikola Tesla', [
+      'The inventor worked long hours in his laboratory.',
+      'He became a naturalized citizen of the United States in 1891, Tesla wrote.',
+    ]);
+    const backer = articleOfSentences('w', 'Westinghouse Electric', [
+      'Tesla’s backer became a citizen of the United States in 1866.',
+    ]);
+    const engine = SearchEngine.fromArticles([tesla, backer]);
+    const ranked = rankSentences(
+      parseQuestion('When did Tesla become a citizen of the United States?', engine.stats()),
+      [...engine.allPassages('t'), ...engine.allPassages('w')],
+      engine,
+    );
+    expect(ranked[0]?.sentence.text).toContain('1891');
   });
 
   it('prefers, for "how fast / tall / often", "what percentage / century", a figure in that unit', () => {
@@ -119,6 +175,18 @@ describe('rankSentences', () => {
       'The old castle was built in the 12th century by local masons.',
     ]);
     expect(century[0]).toContain('12th century');
+  });
+
+  it('reads the unit asked for in a sentence that follows the one naming the thing ("It stands 310 metres…")', () => {
+    const ranked = rank('How tall is the new tower in Leeds?', [
+      'The new tower in Leeds was opened by the mayor.',
+      'It has 63 floors and 4 lifts.',
+      'The new tower in Leeds was finished in 2012.',
+      'It stands 310 metres above the river.',
+    ]);
+    expect(ranked.indexOf('It stands 310 metres above the river.')).toBeLessThan(
+      ranked.indexOf('It has 63 floors and 4 lifts.'),
+    );
   });
 
   it('prefers the sentence that keeps the question’s "most" or "not", words the analyzer drops', () => {

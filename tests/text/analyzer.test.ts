@@ -6,6 +6,7 @@ import {
   isStopWord,
   normalizeText,
   stem,
+  stemOnce,
   tokenize,
 } from '../../src/text/analyzer.js';
 
@@ -280,5 +281,12 @@ describe('analyzeWithOffsets', () => {
     const tokens = analyzeWithOffsets('A tit-for-tat e-mail row over the G-20 summit');
     for (let i = 1; i < tokens.length; i++)
       expect(tokens[i]!.start).toBeGreaterThanOrEqual(tokens[i - 1]!.end);
+  });
+});
+
+describe('stemOnce', () => {
+  it('stems as stem does', () => {
+    for (const word of ['expelled', 'tackles', 'making', '1.75tn', 'u.s'])
+      expect(stemOnce(word)).toBe(stem(word));
   });
 });

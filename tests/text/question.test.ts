@@ -34,6 +34,11 @@ describe('readQuestion', () => {
     ['What Russian city hosted the talks?', 'place'],
     ['What is team spirit?', 'definition'],
     ['What did the Kremlin say about the expulsions?', 'other'],
+    ['When the strike ended, who replaced the union leader?', 'person'],
+    ['When the talks failed, which country left first?', 'place'],
+    ['When did the strike end, and who paid for it?', 'date'],
+    ['What modern-day country was the painter born in?', 'place'],
+    ['Near what present day city did the settlers land?', 'place'],
     ['Tell me about the Time Warner results', 'other'],
     ['Russia expels diplomats', 'other'],
   ])('reads "%s" as asking for a %s', (question, type) => {
@@ -48,6 +53,16 @@ describe('readQuestion', () => {
       'lose',
       'subscrib',
     ]);
+  });
+
+  it('drops the words that say how the answer is asked for ("what type of", "the name of", "what term")', () => {
+    const terms = (q: string) => readQuestion(q).terms.map((t) => t.term);
+    expect(terms('What type of engine powers the new train?')).toEqual(['engin', 'power', 'new', 'train']);
+    expect(terms('What is the name of the band’s new drummer?')).toEqual(['band', 'new', 'drummer']);
+    expect(terms('What term describes a fall in prices?')).toEqual(['describ', 'fall', 'price']);
+    // Elsewhere they are words like any other.
+    expect(terms('Which name did the band choose?')).toContain('name');
+    expect(terms('How long is the term of office?')).toContain('term');
   });
 
   it('gives the same terms as the analyzer gives documents', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stem } from '../../src/text/analyzer.js';
-import { isKind, kindsOf, relatedTerms } from '../../src/text/synonyms.js';
+import { isKind, isKnownWord, kindsOf, relatedTerms, widerTerms } from '../../src/text/synonyms.js';
 
 describe('relatedTerms', () => {
   it('gives WordNet derivations and synonyms as analyzed terms', () => {
@@ -18,6 +18,7 @@ describe('relatedTerms', () => {
     for (const word of ['constructor', 'tostring', '__proto__', 'hasownproperty', '_source']) {
       expect(relatedTerms(word)).toEqual([]);
       expect(kindsOf(word)).toEqual([]);
+      expect(widerTerms(word)).toEqual([]);
     }
     expect(isKind('_source')).toBe(false);
   });
@@ -35,5 +36,22 @@ describe('kindsOf', () => {
     expect(kindsOf(stem('sport'))).not.toContain(stem('sport'));
     expect(kindsOf('')).toEqual([]);
     expect(isKind(stem('popularity'))).toBe(false);
+  });
+});
+
+describe('widerTerms', () => {
+  it('gives similar adjectives and rarer senses’ synonyms, not the nearer relatives again', () => {
+    expect(widerTerms(stem('happy'))).toContain(stem('glad'));
+    expect(widerTerms(stem('fast'))).toEqual(expect.arrayContaining([stem('rapid'), stem('swift')]));
+    expect(widerTerms('kyiv')).toEqual([]);
+  });
+});
+
+describe('isKnownWord', () => {
+  it('knows common English words, not slips of the keyboard or names', () => {
+    expect(isKnownWord(stem('marker'))).toBe(true);
+    expect(isKnownWord(stem('console'))).toBe(true);
+    expect(isKnownWord(stem('tackels'))).toBe(false);
+    expect(isKnownWord(stem('counil'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { answerQuestion } from '../../answer/answer.js';
+import { answerQuestion, searchTermsOf } from '../../answer/answer.js';
 import { parseQuestion } from '../../answer/question.js';
 import {
   DEFAULT_WEIGHTS,
@@ -55,7 +55,10 @@ export function rankItemSentences(
   const parsed = parseQuestion(item.question, engine.stats());
   const scores = new Map(
     engine
-      .searchPassagesSync(parsed.terms, { limit: 10_000, articleIds: new Set([item.article.id]) })
+      .searchPassagesSync(searchTermsOf(parsed, engine.stats()), {
+        limit: 10_000,
+        articleIds: new Set([item.article.id]),
+      })
       .map((c) => [c.passageId, c.score]),
   );
   const candidates: Candidate[] = engine
