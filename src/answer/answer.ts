@@ -140,7 +140,9 @@ function toResult(
   }
   const highlights: [number, number][] = [];
   const matched: string[] = [];
-  for (const token of analyzeWithOffsets(best.sentence.text)) {
+  const { articleId, index } = best.sentence;
+  const analyzed = store.sentenceTerms(articleId, index, index + 1)[index];
+  for (const token of analyzeWithOffsets(best.sentence.text, analyzed)) {
     if (!q.weights.has(token.term)) continue;
     highlights.push([token.start, token.end]);
     const word = best.sentence.text.slice(token.start, token.end);

@@ -36,6 +36,16 @@ describe('analyze / analyzeWithOffsets on hostile text', () => {
           withOffsets.length === terms.length && withOffsets.every((t, i) => t.term === terms[i]),
           () => 'analyze and analyzeWithOffsets differ',
         );
+        // Given the terms an index kept, the same tokens without stemming again; a list that does not
+        // fit (another text's) is not used.
+        check(
+          JSON.stringify(analyzeWithOffsets(text, terms)) === JSON.stringify(withOffsets),
+          () => 'analyzeWithOffsets with the kept terms differs',
+        );
+        check(
+          JSON.stringify(analyzeWithOffsets(text, [...terms, 'extra'])) === JSON.stringify(withOffsets),
+          () => 'analyzeWithOffsets used terms that do not fit',
+        );
         let at = 0;
         for (const t of withOffsets) {
           check(t.start >= at && t.end <= text.length, () => `overlap at ${t.start}`);
