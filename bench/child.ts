@@ -47,6 +47,7 @@ if (warmFile) {
   // Between two questions the event loop turns, as it does in the bot between two interactions: work
   // an engine left to the background (reading its snapshot into memory, checking it) gets done.
   const turn = () => new Promise((resolve) => setImmediate(resolve));
+  await peer.settled?.();
   const warmStart = performance.now();
   for (const q of job.warmup) {
     await turn();

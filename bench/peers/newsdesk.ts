@@ -11,6 +11,8 @@ export class NewsdeskPeer implements Peer {
   snapshotBytes = 0;
   private base = new Map<string, number>();
   private last: Answer | undefined;
+  /** Set for an engine loaded from a snapshot (see `Peer.settled`). */
+  settled?: () => Promise<void>;
 
   build(units: Units): void {
     this.engine = SearchEngine.fromArticles(units.articles);
@@ -66,6 +68,10 @@ export const newsdeskPeer: PeerKind = {
     if (!state) throw new Error(`no snapshot in ${dir}`);
     const peer = new NewsdeskPeer();
     peer.use(SearchEngine.fromState(state));
+    peer.settled = async () => {
+      await state.lazy?.verified;
+      await state.lazy?.held;
+    };
     return peer;
   },
 };

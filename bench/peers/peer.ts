@@ -13,6 +13,12 @@ export interface Peer {
   diskBytes?(): Promise<number>;
   /** Releases connections and handles (the PostgreSQL pool). */
   close?(): Promise<void>;
+  /**
+   * Settles once the work a loaded engine leaves to the background at start-up is done (newsdesk:
+   * checking its snapshot, reading a small one into memory), as in a bot past its first second. The
+   * warm figures are timed after it; the cold start is not.
+   */
+  settled?(): Promise<void>;
   /** Engine-specific figures worth printing (e.g. that it refused an off-topic question). */
   refused?(question: string): Promise<boolean>;
 }
