@@ -238,17 +238,7 @@ export function scoreFeatures(
       if (holdsWord(sentence, word)) exactSum += w;
     }
   }
-  let relatedSum = 0;
-  if (question.related.size > 0) {
-    let counted: string[] | undefined;
-    for (const t of terms) {
-      const q = question.related.get(t);
-      if (q === undefined || positions.has(q) || counted?.includes(q)) continue;
-      if (counted) counted.push(q);
-      else counted = [q];
-      relatedSum += question.weights.get(q) ?? 0;
-    }
-  }
+  const relatedSum = weightVia(question.related, terms, positions, question.weights);
   let affixSum = 0;
   if (matched.length < question.terms.length) {
     for (const { term: q, weight } of question.terms) {
@@ -256,39 +246,9 @@ export function scoreFeatures(
       if (terms.some((t) => sameStemmed(q, t))) affixSum += weight;
     }
   }
-  let inflectionSum = 0;
-  if (question.forms.size > 0) {
-    let counted: string[] | undefined;
-    for (const t of terms) {
-      const q = question.forms.get(t);
-      if (q === undefined || positions.has(q) || counted?.includes(q)) continue;
-      if (counted) counted.push(q);
-      else counted = [q];
-      inflectionSum += question.weights.get(q) ?? 0;
-    }
-  }
-  let spellingSum = 0;
-  if (question.corrections.size > 0) {
-    let counted: string[] | undefined;
-    for (const t of terms) {
-      const q = question.corrections.get(t);
-      if (q === undefined || counted?.includes(q)) continue;
-      if (counted) counted.push(q);
-      else counted = [q];
-      spellingSum += question.weights.get(q) ?? 0;
-    }
-  }
-  let widerSum = 0;
-  if (question.wider.size > 0) {
-    let counted: string[] | undefined;
-    for (const t of terms) {
-      const q = question.wider.get(t);
-      if (q === undefined || positions.has(q) || counted?.includes(q)) continue;
-      if (counted) counted.push(q);
-      else counted = [q];
-      widerSum += question.weights.get(q) ?? 0;
-    }
-  }
+  const inflectionSum = weightVia(question.forms, terms, positions, question.weights);
+  const spellingSum = weightVia(question.corrections, terms, positions, question.weights);
+  const widerSum = weightVia(question.wider, terms, positions, question.weights);
   let anaphorSum = 0;
   if (context.previous && ANAPHOR.test(sentence.text)) {
     const counted = new Set<string>();
@@ -354,6 +314,29 @@ export function scoreFeatures(
     unit: question.units !== undefined && tied && question.units.test(sentence.text) ? 1 : 0,
   };
   return { features, matched };
+}
+
+/**
+ * The summed weight of the question terms that `via` leads the sentence's terms to (a synonym, another
+ * form, a corrected spelling of each), each counted once, leaving out those the sentence holds itself.
+ */
+function weightVia(
+  via: ReadonlyMap<string, string>,
+  terms: readonly string[],
+  positions: ReadonlyMap<string, number[]>,
+  weights: ReadonlyMap<string, number>,
+): number {
+  if (via.size === 0) return 0;
+  let sum = 0;
+  let counted: string[] | undefined;
+  for (const t of terms) {
+    const q = via.get(t);
+    if (q === undefined || positions.has(q) || counted?.includes(q)) continue;
+    if (counted) counted.push(q);
+    else counted = [q];
+    sum += weights.get(q) ?? 0;
+  }
+  return sum;
 }
 
 const LOG_LONG = Math.log1p(40);
