@@ -1,4 +1,4 @@
-import type { Article } from '../corpus/article.js';
+import type { Article, Sentence } from '../corpus/article.js';
 import type { CorpusStats, QueryTerm, SearchStore } from '../search/store.js';
 import { analyzeWithOffsets } from '../text/analyzer.js';
 import { mergeNearDuplicates } from './merge.js';
@@ -58,10 +58,7 @@ export async function answerQuestion(
       // Found only if the merge asks: most sentences are told apart by their terms alone.
       let values: readonly string[] | undefined;
       return {
-        terms:
-          store.sentenceTerms(s.sentence.articleId, s.sentence.index, s.sentence.index + 1)[
-            s.sentence.index
-          ] ?? [],
+        terms: termsOf(store, s.sentence),
         get values() {
           values ??= newValues(cuesOf(s.sentence).values, parsed);
           return values;
@@ -140,9 +137,7 @@ function toResult(
   }
   const highlights: [number, number][] = [];
   const matched: string[] = [];
-  const { articleId, index } = best.sentence;
-  const analyzed = store.sentenceTerms(articleId, index, index + 1)[index];
-  for (const token of analyzeWithOffsets(best.sentence.text, analyzed)) {
+  for (const token of analyzeWithOffsets(best.sentence.text, termsOf(store, best.sentence))) {
     if (!q.weights.has(token.term)) continue;
     highlights.push([token.start, token.end]);
     const word = best.sentence.text.slice(token.start, token.end);
@@ -156,6 +151,11 @@ function toResult(
     highlights,
     sources,
   };
+}
+
+/** A sentence's analyzed terms, as the store keeps them (only this sentence's are made). */
+function termsOf(store: SearchStore, sentence: Sentence): readonly string[] {
+  return store.sentenceTerms(sentence.articleId, sentence.index, sentence.index + 1)[sentence.index] ?? [];
 }
 
 function sourceOf(article: Article, s: ScoredSentence): ResultSource {

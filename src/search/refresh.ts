@@ -1,6 +1,6 @@
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { heldInMemory, leftOnDisk, SearchEngine } from './engine.js';
+import { BOT_READING, leftOnDisk, SearchEngine } from './engine.js';
 import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -45,8 +45,7 @@ export async function openIndex(
   let verified = Promise.resolve();
   try {
     const state = await readSnapshot(options.snapshotDir, {
-      lazy: leftOnDisk,
-      resident: options.holdInMemory ? heldInMemory : undefined,
+      ...(options.holdInMemory ? BOT_READING : { lazy: leftOnDisk }),
       workerCheckBytes: options.workerCheckBytes,
     });
     if (state) {
