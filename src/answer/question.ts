@@ -1,7 +1,7 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, stemOnce, tokenize } from '../text/analyzer.js';
 import { otherForms } from '../text/inflections.js';
-import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
+import { type AnswerType, findAnswerCues, measureAsked, readQuestion } from '../text/question.js';
 import { isKind, isKnownWord, relatedTerms, widerTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
@@ -253,6 +253,26 @@ const HOW_UNITS: Record<string, RegExp> = {
   often: FREQUENCY,
 };
 
+/** The units of a measure a "what" question names ("What was the average cost…" → money). */
+const MEASURE_UNITS: Record<string, RegExp> = {
+  cost: MONEY,
+  costs: MONEY,
+  salary: MONEY,
+  salaries: MONEY,
+  fee: MONEY,
+  fees: MONEY,
+  budget: MONEY,
+  revenue: MONEY,
+  temperature: TEMPERATURE,
+  speed: SPEED,
+  height: LENGTH,
+  length: LENGTH,
+  distance: LENGTH,
+  weight: WEIGHT,
+  mass: WEIGHT,
+  age: AGE,
+};
+
 /**
  * "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h");
  * "What percentage of…" → a share ("12%", "40 per cent").
@@ -263,6 +283,8 @@ function unitsAsked(tokens: ReturnType<typeof tokenize>): RegExp | undefined {
   const noun = what < 0 ? '' : (tokens[what + 1]?.term ?? '');
   if (noun === 'century' || noun === 'centuries') return CENTURY;
   if (noun === 'decade') return DECADE;
+  const measure = what < 0 ? undefined : measureAsked(tokens, what);
+  if (measure !== undefined && MEASURE_UNITS[measure]) return MEASURE_UNITS[measure];
   const at = tokens.findIndex((t) => t.term === 'how');
   if (at < 0) return undefined;
   const next = tokens[at + 1]?.term ?? '';

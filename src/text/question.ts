@@ -127,6 +127,34 @@ export function readQuestion(question: string): ReadQuestion {
   return { terms, answerType, raw };
 }
 
+/** Nouns of a measure: "what is the X of", "what was the starting X" ask for a figure. */
+const MEASURE_NOUNS = new Set(
+  'number amount population cost costs salary salaries fee fees budget revenue temperature speed height length distance weight mass age score'.split(
+    ' ',
+  ),
+);
+const ARTICLES = new Set(['the', 'a', 'an']);
+
+/**
+ * The measure noun a "what/which" question at `at` asks for: right after the question word ("What
+ * temperature…"), or after "is/was the" and at most three more words ("What was the starting cost…",
+ * "What was Tesla's monthly salary?").
+ */
+export function measureAsked(tokens: readonly Token[], at: number): string | undefined {
+  let i = at + 1;
+  if (BE.has(tokens[i]?.term ?? '')) {
+    i++;
+    if (ARTICLES.has(tokens[i]?.term ?? '')) i++;
+  } else if (MEASURE_NOUNS.has(tokens[i]?.term ?? '')) return tokens[i]?.term;
+  else return undefined;
+  for (const end = i + 4; i < end && i < tokens.length; i++) {
+    const t = tokens[i]?.term ?? '';
+    if (MEASURE_NOUNS.has(t)) return t;
+    if (t === 'of' || WH_WORDS.has(t) || AUXILIARIES.has(t)) return undefined;
+  }
+  return undefined;
+}
+
 const FRAME_WORDS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'name', 'term']);
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which']);
 const AUXILIARIES = new Set(
@@ -189,6 +217,9 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       const noun = TYPE_NOUNS[tokens[at + 1 + lead]?.term ?? ''];
       if (noun) return type(noun, at + 1 + lead);
       if (CAUSE.has(next)) return type('reason');
+      // "What was the starting cost…", "What is the population of…", "What temperature…": a measure
+      // asks for a figure. The noun stays a search term: the answer's sentence often says it.
+      if (measureAsked(tokens, at) !== undefined) return type('number');
       // "What is a sonnet?" asks for a definition; "What is the name of Durst's group?" or "What is
       // Crips' gang colour?" asks for a thing, of no type this reader knows.
       if (word === "what's" || (word === 'what' && BE.has(next))) {

@@ -175,6 +175,11 @@ describe('rankSentences', () => {
       'The old castle was built in the 12th century by local masons.',
     ]);
     expect(century[0]).toContain('12th century');
+    const cost = rank('What was the average cost of an advert during the final?', [
+      'The average advert during the final ran for 30 seconds.',
+      'The average advert during the final cost $5 million.',
+    ]);
+    expect(cost[0]).toContain('$5 million');
   });
 
   it('reads the unit asked for in a sentence that follows the one naming the thing ("It stands 310 metres…")', () => {
