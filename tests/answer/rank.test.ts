@@ -176,8 +176,8 @@ describe('rankSentences', () => {
     ]);
     expect(century[0]).toContain('12th century');
     const cost = rank('What was the average cost of an advert during the final?', [
-      'The average advert during the final ran for 30 seconds.',
-      'The average advert during the final cost $5 million.',
+      'An average advert during the final ran for 30 seconds.',
+      'An average advert during the final sold for $5 million.',
     ]);
     expect(cost[0]).toContain('$5 million');
   });
