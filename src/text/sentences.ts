@@ -215,6 +215,8 @@ const TITLE_CASE = /^\p{Lu}\p{Ll}*$/u;
 const SINGLE_INITIAL = /^\p{Lu}$/u;
 /** Longest word worth reading on either side of a terminator; longer ones are never abbreviations. */
 const MAX_WORD = 24;
+/** A citation mark right after a sentence's full stop: "[12]", "[a]", "[citation needed]", ":33", ":162–164". */
+const CITATION = /(?:\[(?:\d{1,4}|[a-z]|citation needed)\])+|:\d{1,4}(?:[–-]\d{1,4})?(?=\s)/y;
 
 function isTerminator(c: number): boolean {
   // . ! ? … ‽
@@ -372,6 +374,9 @@ export function splitSentences(text: string): SentenceSpan[] {
     while (i < n && isTerminator(text.charCodeAt(i))) i++;
     const runEnd = i;
     while (i < n && isCloser(text.charCodeAt(i))) i++;
+    // Wikipedia's citation marks stay with the sentence they close: "…in 1888.[12] He…", "…memory.:33 He…".
+    CITATION.lastIndex = i;
+    if (CITATION.test(text)) i = CITATION.lastIndex;
     const closeEnd = i;
     // "3.5", "U.S.-led", "gov.uk": a terminator not followed by whitespace never ends a sentence, unless
     // a closing quote sits between it and a capital (scraped 'carpet."It was', no space).

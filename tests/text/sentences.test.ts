@@ -66,6 +66,27 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('ends a sentence after a citation mark copied from Wikipedia, and keeps the mark with it', () => {
+    const split = (t: string) => splitSentences(t).map((s) => s.text);
+    expect(split('The plant opened in 1888.[12][13] The next year it closed.')).toEqual([
+      'The plant opened in 1888.[12][13]',
+      'The next year it closed.',
+    ]);
+    expect(split('He had a photographic memory.:33 He spoke eight languages.')).toEqual([
+      'He had a photographic memory.:33',
+      'He spoke eight languages.',
+    ]);
+    expect(split('Rents rose sharply.[citation needed] Wages did not.')).toEqual([
+      'Rents rose sharply.[citation needed]',
+      'Wages did not.',
+    ]);
+    // A ratio is no citation.
+    expect(split('The vote went 3:1. Then the board resigned.')).toEqual([
+      'The vote went 3:1.',
+      'Then the board resigned.',
+    ]);
+  });
+
   it('handles a 200 KB paragraph without punctuation as one sentence', () => {
     const text = 'the talks went on through the night and into the morning '.repeat(3500);
     const spans = splitSentences(text);
