@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPassages } from '../../src/search/chunk.js';
+import { buildPassages, DEFAULT_CHUNK_OPTIONS } from '../../src/search/chunk.js';
 import { splitArticleSentences } from '../../src/text/sentences.js';
 
 function article(paragraphs: string[]) {
@@ -41,7 +41,7 @@ describe('buildPassages', () => {
   });
 
   it('keeps a passage to a few sentences', () => {
-    for (const p of buildPassages(a)) expect(p.last - p.first).toBeLessThan(3);
+    for (const p of buildPassages(a)) expect(p.last - p.first).toBeLessThan(DEFAULT_CHUNK_OPTIONS.maxSentences);
   });
 
   it('makes one passage of a one-sentence article and none of an empty one', () => {
