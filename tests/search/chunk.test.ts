@@ -41,7 +41,8 @@ describe('buildPassages', () => {
   });
 
   it('keeps a passage to a few sentences', () => {
-    for (const p of buildPassages(a)) expect(p.last - p.first).toBeLessThan(DEFAULT_CHUNK_OPTIONS.maxSentences);
+    for (const p of buildPassages(a))
+      expect(p.last - p.first).toBeLessThan(DEFAULT_CHUNK_OPTIONS.maxSentences);
   });
 
   it('makes one passage of a one-sentence article and none of an empty one', () => {
