@@ -138,22 +138,29 @@ const ARTICLES = new Set(['the', 'a', 'an']);
 /**
  * The measure noun a "what/which" question at `at` asks for: right after the question word ("What
  * temperature…"), or after "is/was the" and at most three more words ("What was the starting cost…",
- * "What was Tesla's monthly salary?").
+ * "What was Tesla's monthly salary?"). A capitalised one names something ("the Stone Age", "the Mass").
  */
-export function measureAsked(tokens: readonly Token[], at: number): string | undefined {
+export function measureAsked(raw: string, tokens: readonly Token[], at: number): string | undefined {
+  const measure = (i: number) => {
+    const t = tokens[i];
+    return t && MEASURE_NOUNS.has(t.term) && !UPPER_START.test(raw.slice(t.start, t.end))
+      ? t.term
+      : undefined;
+  };
   let i = at + 1;
   if (BE.has(tokens[i]?.term ?? '')) {
     i++;
     if (ARTICLES.has(tokens[i]?.term ?? '')) i++;
-  } else if (MEASURE_NOUNS.has(tokens[i]?.term ?? '')) return tokens[i]?.term;
-  else return undefined;
+  } else return measure(i);
   for (const end = i + 4; i < end && i < tokens.length; i++) {
+    const found = measure(i);
+    if (found !== undefined) return found;
     const t = tokens[i]?.term ?? '';
-    if (MEASURE_NOUNS.has(t)) return t;
     if (t === 'of' || WH_WORDS.has(t) || AUXILIARIES.has(t)) return undefined;
   }
   return undefined;
 }
+const UPPER_START = /^\p{Lu}/u;
 
 const FRAME_WORDS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'name', 'term']);
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'what', 'which']);
@@ -219,7 +226,7 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       if (CAUSE.has(next)) return type('reason');
       // "What was the starting cost…", "What is the population of…", "What temperature…": a measure
       // asks for a figure. The noun stays a search term: the answer's sentence often says it.
-      if (measureAsked(tokens, at) !== undefined) return type('number');
+      if (measureAsked(raw, tokens, at) !== undefined) return type('number');
       // "What is a sonnet?" asks for a definition; "What is the name of Durst's group?" or "What is
       // Crips' gang colour?" asks for a thing, of no type this reader knows.
       if (word === "what's" || (word === 'what' && BE.has(next))) {

@@ -22,6 +22,7 @@ describe('readQuestion', () => {
     ['What was the average cost of a 30-second advert?', 'number'],
     ["What was the chief executive's annual salary?", 'number'],
     ['What temperature did the city reach on Tuesday?', 'number'],
+    ['What was the Stone Age known for?', 'definition'],
     ['Where did the summit take place?', 'place'],
     ['Which country hosted the talks?', 'place'],
     ['Why were the diplomats expelled?', 'reason'],
