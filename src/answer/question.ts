@@ -1,7 +1,7 @@
 import type { CorpusStats, QueryTerm } from '../search/store.js';
 import { isStopWord, normalizeText, stem, stemOnce, tokenize } from '../text/analyzer.js';
 import { otherForms } from '../text/inflections.js';
-import { type AnswerType, findAnswerCues, measureAsked, readQuestion } from '../text/question.js';
+import { type AnswerType, findAnswerCues, readQuestion } from '../text/question.js';
 import { isKind, isKnownWord, relatedTerms, widerTerms } from '../text/synonyms.js';
 
 /** Questions longer than this are read only up to here (the bot caps questions at 300 characters). */
@@ -144,7 +144,7 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     related,
     kind,
     acronyms: acronymsOf(text),
-    units: unitsAsked(text, tokens),
+    units: unitsAsked(tokens, read.measure),
     forms,
     corrections,
     wider: widerOf(terms, kept, related),
@@ -277,13 +277,12 @@ const MEASURE_UNITS: Record<string, RegExp> = {
  * "How fast does the Concorde fly?" → a figure with a unit of speed ("1,350 mph", "2,179 km/h");
  * "What percentage of…" → a share ("12%", "40 per cent").
  */
-function unitsAsked(text: string, tokens: ReturnType<typeof tokenize>): RegExp | undefined {
+function unitsAsked(tokens: ReturnType<typeof tokenize>, measure: string | undefined): RegExp | undefined {
   if (tokens.some((t) => t.term === 'percentage' || t.term === 'percent')) return PERCENT;
   const what = tokens.findIndex((t) => t.term === 'what' || t.term === 'which');
   const noun = what < 0 ? '' : (tokens[what + 1]?.term ?? '');
   if (noun === 'century' || noun === 'centuries') return CENTURY;
   if (noun === 'decade') return DECADE;
-  const measure = what < 0 ? undefined : measureAsked(text, tokens, what);
   if (measure !== undefined && MEASURE_UNITS[measure]) return MEASURE_UNITS[measure];
   const at = tokens.findIndex((t) => t.term === 'how');
   if (at < 0) return undefined;

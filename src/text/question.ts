@@ -18,6 +18,8 @@ export interface ReadQuestion {
   /** Analysed terms (as `analyze` makes them), in question order; `weightHint` > 1 marks a name. */
   terms: Array<{ term: string; weightHint?: number }>;
   answerType: AnswerType;
+  /** For "What is the population of…", "What was the average cost…": the measure asked for (its noun). */
+  measure: string | undefined;
   raw: string;
 }
 
@@ -116,7 +118,7 @@ const CAUSE = new Set(['cause', 'caused', 'causes', 'led', 'prompted', 'triggere
 export function readQuestion(question: string): ReadQuestion {
   const raw = typeof question === 'string' ? question : '';
   const tokens = tokenize(raw);
-  const { answerType, consumed } = answerTypeOf(raw, tokens);
+  const { answerType, consumed, measure } = answerTypeOf(raw, tokens);
   const terms: ReadQuestion['terms'] = [];
   tokens.forEach((t, i) => {
     if (consumed.has(i) || isStopWord(t.term)) return;
@@ -124,7 +126,7 @@ export function readQuestion(question: string): ReadQuestion {
     const name = i > 0 && first !== first.toLowerCase();
     terms.push(name ? { term: stem(t.term), weightHint: 1.5 } : { term: stem(t.term) });
   });
-  return { terms, answerType, raw };
+  return { terms, answerType, measure, raw };
 }
 
 /** Nouns of a measure: "what is the X of", "what was the starting X" ask for a figure. */
@@ -140,7 +142,7 @@ const ARTICLES = new Set(['the', 'a', 'an']);
  * temperature…"), or after "is/was the" and at most three more words ("What was the starting cost…",
  * "What was Tesla's monthly salary?"). A capitalised one names something ("the Stone Age", "the Mass").
  */
-export function measureAsked(raw: string, tokens: readonly Token[], at: number): string | undefined {
+function measureAsked(raw: string, tokens: readonly Token[], at: number): string | undefined {
   const measure = (i: number) => {
     const t = tokens[i];
     return t && MEASURE_NOUNS.has(t.term) && !UPPER_START.test(raw.slice(t.start, t.end))
@@ -170,7 +172,10 @@ const AUXILIARIES = new Set(
 /** "modern-day", "present-day": before a noun they say nothing of a date. */
 const MODERN = new Set(['modern', 'present']);
 
-function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; consumed: Set<number> } {
+function answerTypeOf(
+  raw: string,
+  tokens: Token[],
+): { answerType: AnswerType; consumed: Set<number>; measure?: string } {
   const consumed = new Set<number>();
   const first = tokens.findIndex((t) => WH_WORDS.has(t.term));
   // "When John Fox left, who replaced him?": a "when" clause before a comma sets the scene; the question
@@ -226,7 +231,8 @@ function answerTypeOf(raw: string, tokens: Token[]): { answerType: AnswerType; c
       if (CAUSE.has(next)) return type('reason');
       // "What was the starting cost…", "What is the population of…", "What temperature…": a measure
       // asks for a figure. The noun stays a search term: the answer's sentence often says it.
-      if (measureAsked(raw, tokens, at) !== undefined) return type('number');
+      const measure = measureAsked(raw, tokens, at);
+      if (measure !== undefined) return { ...type('number'), measure };
       // "What is a sonnet?" asks for a definition; "What is the name of Durst's group?" or "What is
       // Crips' gang colour?" asks for a thing, of no type this reader knows.
       if (word === "what's" || (word === 'what' && BE.has(next))) {
