@@ -105,14 +105,8 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     if (w !== undefined && !words.has(t.term)) words.set(t.term, w);
   });
   const kind = kindAsked(tokens);
-  const related = new Map<string, string>();
-  for (const { term } of terms) {
-    for (const r of relatedTerms(term)) if (!kept.has(r) && !related.has(r)) related.set(r, term);
-  }
-  const forms = new Map<string, string>();
-  for (const { term } of terms) {
-    for (const f of otherForms(term)) if (!kept.has(f) && !forms.has(f)) forms.set(f, term);
-  }
+  const related = standInsFor(terms, kept, relatedTerms);
+  const forms = standInsFor(terms, kept, otherForms);
   const corrections = new Map<string, string>();
   for (const t of tokens) {
     if (!SPELLABLE.test(t.term) || isStopWord(t.term)) continue;
@@ -147,19 +141,24 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     units: unitsAsked(tokens, read.measure),
     forms,
     corrections,
-    wider: widerOf(terms, kept, related),
+    wider: standInsFor(terms, kept, widerTerms, related),
   };
 }
 
-/** The farther relatives of the kept terms that are neither question terms nor nearer relatives. */
-function widerOf(
+/**
+ * The terms `lookup` gives for the kept terms (their synonyms, other forms, farther relatives), each to
+ * the first question term it stands for; question terms themselves and those already in `nearer` are
+ * left out.
+ */
+function standInsFor(
   terms: QueryTerm[],
   kept: ReadonlyMap<string, number>,
-  related: ReadonlyMap<string, string>,
+  lookup: (term: string) => readonly string[],
+  nearer?: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const out = new Map<string, string>();
   for (const { term } of terms) {
-    for (const r of widerTerms(term)) if (!kept.has(r) && !related.has(r) && !out.has(r)) out.set(r, term);
+    for (const r of lookup(term)) if (!kept.has(r) && !nearer?.has(r) && !out.has(r)) out.set(r, term);
   }
   return out;
 }
