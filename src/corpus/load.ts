@@ -213,7 +213,18 @@ export function splitFrontMatter(raw: string, file: string): { frontMatter: Fron
       detail: `${file}:${line}: ${error.message.split('\n')[0]}`,
     });
   }
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // Converting can still fail on a well-formed document: an alias to an anchor set later
+    // (`? *bold**`), or aliases expanded past yaml's limit (a "billion laughs" file).
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new AppError(
+      'FRONT_MATTER_INVALID',
+      { path: file, line: 1, detail: `${file}:1: ${(err as Error).message.split('\n')[0]}` },
+      { cause: err },
+    );
+  }
   const parsed = frontMatterSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

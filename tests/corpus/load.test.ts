@@ -134,6 +134,20 @@ describe('splitFrontMatter', () => {
     }
   });
 
+  it('refuses an alias to an anchor set later, and aliases expanded past a limit, as broken front-matter', () => {
+    // Well-formed YAML that still cannot become a value; found by the hostile-text property test.
+    expect(() => splitFrontMatter('---\n? **bold** __under__\n---\nText about the flood.', 'a.md')).toThrow(
+      /a\.md:1: .*alias/i,
+    );
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(() => splitFrontMatter(`---\n${laughs}\n---\nText.`, 'a.md')).toThrow(/a\.md:1: /);
+  });
+
   it('refuses unknown keys and a URL that is not http(s), naming the key', () => {
     expect(() => splitFrontMatter('---\ntitel: Typo\n---\nText.', 'a.md')).toThrow(/a\.md:2/);
     expect(() => splitFrontMatter('---\nurl: javascript:alert(1)\n---\nText.', 'a.md')).toThrow(/url/);
