@@ -6,10 +6,12 @@ import {
   type PackableArticle,
   type PackedIndex,
   packIndex,
+  packIndexSteps,
   type SentenceTerms,
   searchPacked,
 } from './packed.js';
 import { passageQueryTerms } from './query-terms.js';
+import { runNow, runSliced, type Steps } from './slices.js';
 import type { LazyArrays, SnapshotArray } from './snapshot.js';
 import type {
   ArticleSummary,
@@ -204,6 +206,8 @@ class StoredArticle implements ArticleRecord {
 
 /** Articles kept expanded (sentence objects made) after a question touched them. */
 const EXPANDED_ARTICLES = 512;
+/** Articles serialised between two points where `toStateSliced` may pause. */
+const ARTICLES_PER_STEP = 64;
 
 /**
  * The embedded search store. Each sentence is analyzed once, when its article is added; its terms are
@@ -213,13 +217,15 @@ const EXPANDED_ARTICLES = 512;
  * Articles can be added and removed one at a time, so a refresh only analyzes what changed.
  */
 export class SearchEngine implements SearchStore {
-  private readonly records = new Map<string, ArticleRecord>();
-  private readonly vocabulary: string[] = [];
-  private readonly termIds = new Map<string, number>();
+  private records = new Map<string, ArticleRecord>();
+  private vocabulary: string[] = [];
+  private termIds = new Map<string, number>();
   private sentenceDf: Uint32Array = new Uint32Array(1024);
   private sentenceCount = 0;
   private sentenceTermTotal = 0;
   private packed: { index: PackedIndex; slots: ArticleRecord[]; slotOf?: Map<string, number> } | undefined;
+  /** Counts additions and removals: work done in slices checks that none came in between. */
+  private version = 0;
   private readonly expanded = new Map<string, Article>();
   private readonly termStrings = new Map<string, string[][]>();
   /** Reused memory for the records questions read (see `SnapshotColumns.readScratch`). */
@@ -318,6 +324,71 @@ export class SearchEngine implements SearchStore {
    * term ids), its metadata as JSON and its hash; then the packed index's arrays.
    */
   toState(): EngineState {
+    return runNow(this.stateSteps());
+  }
+
+  /**
+   * `toState` in slices between which the event loop turns (the running bot saving a large index):
+   * the index is packed first, the same way. The engine must not change meanwhile (a refresh works on
+   * a `fork`); if it does, this throws rather than return a state that mixes two versions.
+   */
+  async toStateSliced(): Promise<EngineState> {
+    await this.prepare();
+    const version = this.version;
+    const state = await runSliced(this.stateSteps());
+    if (version !== this.version) throw new Error('the engine changed while its state was being made');
+    return state;
+  }
+
+  /**
+   * Packs the passage index now, in slices between which the event loop turns, if articles were added
+   * or removed since it was packed (otherwise the next question would pack it at once, in one piece).
+   */
+  async prepare(): Promise<void> {
+    if (this.packed) return;
+    const version = this.version;
+    const slots = [...this.records.values()];
+    const index = await runSliced(packIndexSteps(slots, this.vocabulary.length, (r) => this.termsOf(r)));
+    if (version === this.version) this.packed ??= { index, slots };
+  }
+
+  /**
+   * A copy to change while this engine goes on answering: articles are shared (they never change in
+   * place), the vocabulary and sentence statistics copied. A refresh applies its changes to a fork and
+   * swaps it in whole once it is packed and saved, so questions meanwhile see the old corpus throughout.
+   */
+  fork(): SearchEngine {
+    const copy = new SearchEngine();
+    copy.records = new Map(this.records);
+    copy.vocabulary = this.vocabulary.slice();
+    copy.termIds = new Map(this.termIds);
+    copy.sentenceDf = this.sentenceDf.slice();
+    copy.sentenceCount = this.sentenceCount;
+    copy.sentenceTermTotal = this.sentenceTermTotal;
+    copy.packed = this.packed;
+    return copy;
+  }
+
+  /**
+   * A `fork` with the articles `removed` taken out and `incoming` added (replacing those with the same
+   * id), packed: made in slices between which the event loop turns, while this engine answers.
+   */
+  async forkWith(removed: readonly string[], incoming: readonly Article[]): Promise<SearchEngine> {
+    const copy = this.fork();
+    await runSliced(
+      (function* () {
+        for (const id of removed) copy.remove(id);
+        for (const article of incoming) {
+          copy.add(article);
+          yield;
+        }
+      })(),
+    );
+    await copy.prepare();
+    return copy;
+  }
+
+  private *stateSteps(): Steps<EngineState> {
     const { index, slots } = this.index();
     const A = slots.length;
     const counts = new Uint32Array(COUNTS * A);
@@ -328,7 +399,9 @@ export class SearchEngine implements SearchStore {
     const bodies: Uint8Array[] = [];
     const termRecords: Uint32Array[] = [];
     const metas: Uint8Array[] = [];
-    slots.forEach((r, i) => {
+    for (let i = 0; i < slots.length; i++) {
+      if (i % ARTICLES_PER_STEP === ARTICLES_PER_STEP - 1) yield;
+      const r = slots[i] as ArticleRecord;
       const body = this.bodyBytes(r);
       const { termOffsets, terms } = this.termsOf(r);
       counts.set(
@@ -362,7 +435,7 @@ export class SearchEngine implements SearchStore {
       metas.push(meta);
       metaOffsets[i + 1] = (metaOffsets[i] as number) + meta.length;
       hashes.set(Buffer.from(this.hashOf(r), 'hex').subarray(0, 32), 32 * i);
-    });
+    }
     const arrays: Record<string, SnapshotArray> = {
       counts,
       titleTerms: concat(
@@ -438,6 +511,7 @@ export class SearchEngine implements SearchStore {
     this.expanded.delete(article.id);
     this.termStrings.delete(article.id);
     this.packed = undefined;
+    this.version++;
   }
 
   /** Removes an article and its passages; returns whether it was there. */
@@ -449,6 +523,7 @@ export class SearchEngine implements SearchStore {
     this.expanded.delete(articleId);
     this.termStrings.delete(articleId);
     this.packed = undefined;
+    this.version++;
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { FIELD_BOOST, PASSAGE_BM25 } from './options.js';
+import { runNow, type Steps } from './slices.js';
 
 /** An article's analyzed terms: sentence i's term ids are `terms[termOffsets[i] .. termOffsets[i + 1]]`. */
 export interface SentenceTerms {
@@ -68,6 +69,23 @@ export function packIndex<A extends PackableArticle>(
   vocabularySize: number,
   termsOf: (article: A) => SentenceTerms,
 ): PackedIndex {
+  return runNow(packIndexSteps(articles, vocabularySize, termsOf));
+}
+
+/** Articles, or terms, handled between two points where `packIndexSteps` may pause. */
+const ARTICLES_PER_STEP = 64;
+const TERMS_PER_STEP = 1024;
+
+/**
+ * `packIndex` as steps (`slices.ts`), pausing every few dozen articles or a thousand terms: the running
+ * bot packs a large index in slices between questions. `articles` and `termsOf` must not change until
+ * it is done.
+ */
+export function* packIndexSteps<A extends PackableArticle>(
+  articles: readonly A[],
+  vocabularySize: number,
+  termsOf: (article: A) => SentenceTerms,
+): Steps<PackedIndex> {
   const V = vocabularySize;
   let passageCount = 0;
   for (const a of articles) passageCount += a.passages.length / 2;
@@ -82,7 +100,9 @@ export function packIndex<A extends PackableArticle>(
 
   // Pass 1: how many postings each term has, and each passage's and title's distinct-term count.
   let p = 0;
-  articles.forEach((a, slot) => {
+  for (let slot = 0; slot < articles.length; slot++) {
+    if (slot % ARTICLES_PER_STEP === ARTICLES_PER_STEP - 1) yield;
+    const a = articles[slot] as A;
     articlePassages[slot] = p;
     for (let i = 0; i < a.titleTerms.length; i++) {
       const t = a.titleTerms[i] as number;
@@ -106,7 +126,7 @@ export function packIndex<A extends PackableArticle>(
       }
       passageLength[p] = distinct;
     }
-  });
+  }
   articlePassages[articles.length] = p;
 
   const textOffsets = prefixSums(textCount);
@@ -122,14 +142,16 @@ export function packIndex<A extends PackableArticle>(
 
   // Pass 2: fill the postings, passage by passage (so each list is in passage order).
   p = 0;
-  articles.forEach((a, slot) => {
+  for (let slot = 0; slot < articles.length; slot++) {
+    if (slot % ARTICLES_PER_STEP === ARTICLES_PER_STEP - 1) yield;
+    const a = articles[slot] as A;
     emit(a.titleTerms, 0, a.titleTerms.length, -2 - slot, slot, titleCursor, titleArticles, titleFreqs);
     const sentences = termsOf(a);
     for (let n = 0; n < a.passages.length / 2; n++, p++) {
       const [from, to] = termRange(a, sentences, n);
       emit(sentences.terms, from, to, p, p, textCursor, textPassages, textFreqs);
     }
-  });
+  }
   const index: PackedIndex = {
     passageArticle,
     passageOrdinal,
@@ -148,6 +170,7 @@ export function packIndex<A extends PackableArticle>(
   // an index only built and saved never allocates it).
   const averages = fieldAverages(index);
   for (let t = 0; t < V; t++) {
+    if (t % TERMS_PER_STEP === TERMS_PER_STEP - 1) yield;
     const from = textOffsets[t] as number;
     const to = textOffsets[t + 1] as number;
     const plan = termLists(index, t, textPassages.subarray(from, to), textFreqs.subarray(from, to));

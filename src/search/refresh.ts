@@ -64,7 +64,8 @@ export async function openIndex(
   engine ??= SearchEngine.create();
   const summary = await refreshIndex(engine, { ...options, readOnly: true });
   if (summary.snapshot === 'updated' && snapshot === 'loaded') snapshot = 'updated';
-  if (!options.readOnly && snapshot !== 'loaded') await writeSnapshot(options.snapshotDir, engine.toState());
+  if (!options.readOnly && snapshot !== 'loaded')
+    await writeSnapshot(options.snapshotDir, await engine.toStateSliced());
   return {
     engine,
     summary: { ...summary, snapshot: options.readOnly ? 'none' : snapshot, seconds: elapsed(started) },
@@ -78,17 +79,35 @@ export async function openIndex(
  * new one is complete. Unchanged files (same content hash) are not parsed again.
  */
 export async function refreshIndex(engine: SearchEngine, options: IndexOptions): Promise<RefreshSummary> {
+  return (await updateIndex(engine, options)).summary;
+}
+
+/**
+ * `refreshIndex`, with the changes applied in place, or (`fork`) to a copy that is packed in slices
+ * between which the event loop turns and handed to `ready` before the snapshot is written: the
+ * running bot answers from the old engine, whole, until the new one can take over.
+ */
+async function updateIndex(
+  engine: SearchEngine,
+  options: IndexOptions,
+  fork?: { ready: (engine: SearchEngine) => void },
+): Promise<{ engine: SearchEngine; summary: RefreshSummary }> {
   const started = performance.now();
   const known: Map<string, KnownArticle> = engine.articleHashes();
   const { incoming, added, changed, removed, problems } = await scanCorpus(known, options);
 
-  for (const id of removed) engine.remove(id);
-  for (const article of incoming) engine.add(article);
-
   const dirty = removed.length + incoming.length > 0;
-  if (dirty && !options.readOnly) await writeSnapshot(options.snapshotDir, engine.toState());
-  const size = engine.size;
-  return {
+  let target = engine;
+  if (dirty && fork) {
+    target = await engine.forkWith(removed, incoming);
+    fork.ready(target);
+  } else {
+    for (const id of removed) engine.remove(id);
+    for (const article of incoming) engine.add(article);
+  }
+  if (dirty && !options.readOnly) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
+  const size = target.size;
+  const summary: RefreshSummary = {
     ...size,
     added,
     changed,
@@ -97,6 +116,7 @@ export async function refreshIndex(engine: SearchEngine, options: IndexOptions):
     snapshot: dirty ? 'updated' : 'loaded',
     seconds: elapsed(started),
   };
+  return { engine: target, summary };
 }
 
 /**
@@ -109,7 +129,16 @@ export class LiveIndex {
 
   constructor(engine: SearchEngine, options: IndexOptions) {
     this.engine = engine;
-    this.run = coalesce(() => refreshIndex(this.engine, options));
+    this.run = coalesce(async () => {
+      const base = this.engine;
+      const { summary } = await updateIndex(base, options, {
+        // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile.
+        ready: (engine) => {
+          if (this.engine === base) this.engine = engine;
+        },
+      });
+      return summary;
+    });
   }
 
   static async open(options: IndexOptions): Promise<{ index: LiveIndex; summary: RefreshSummary }> {

@@ -284,3 +284,25 @@ describe('SearchEngine.toState / fromState', () => {
     expect(loaded.size).toEqual(fresh.size);
   });
 });
+
+describe('SearchEngine.forkWith / toStateSliced', () => {
+  it('changes a copy, packed in slices, and leaves the engine it came from answering as before', async () => {
+    const [first, second, ...rest] = articles as [Article, Article, ...Article[]];
+    const query = analyze(`${first.meta.title} ${second.meta.title}`).map((term) => ({ term, weight: 1 }));
+    const before = hitsOf(engine.searchPassagesSync(query, { limit: 10 }));
+    const retitled: Article = { ...second, meta: { ...second.meta, title: 'Council approves harbour plan' } };
+
+    const fork = await engine.forkWith([first.id], [retitled]);
+
+    expect(hitsOf(engine.searchPassagesSync(query, { limit: 10 }))).toEqual(before);
+    expect(engine.size.articles).toBe(articles.length);
+    expect(engine.getArticle(first.id)).toBeDefined();
+    const fresh = SearchEngine.fromArticles([...rest, retitled]);
+    expect(hitsOf(fork.searchPassagesSync(query, { limit: 10 }))).toEqual(
+      hitsOf(fresh.searchPassagesSync(query, { limit: 10 })),
+    );
+    expect(fork.getArticle(first.id)).toBeUndefined();
+    expect(fork.stats().df('bank')).toBe(fresh.stats().df('bank'));
+    expect(await fork.toStateSliced()).toEqual(fork.toState());
+  });
+});

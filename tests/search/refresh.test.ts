@@ -64,6 +64,37 @@ describe('refreshIndex', () => {
 });
 
 describe('LiveIndex', () => {
+  it('answers from the old corpus, whole, while a refresh runs, and from the new one once it is done', async () => {
+    const c = await corpus();
+    const { index } = await LiveIndex.open(c.options);
+    const old = index.engine;
+    await rm(path.join(c.corpusDir, 'stadium-transfer.txt'));
+    await writeFile(
+      path.join(c.corpusDir, 'late-news.txt'),
+      'The ferry service to Inchmore resumed on Monday after a two-week strike.\n',
+    );
+    let done = false;
+    const refreshed = index.refresh().finally(() => {
+      done = true;
+    });
+    const seen: string[] = [];
+    while (!done) {
+      // Whatever engine answers at any moment holds one corpus or the other, never half of each.
+      const now = index.engine;
+      const hasNew = now.getArticle('late-news') !== undefined;
+      const hasOld = now.getArticle('stadium-transfer') !== undefined;
+      expect(hasNew).not.toBe(hasOld);
+      seen.push(hasNew ? 'new' : 'old');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await refreshed).added).toEqual(['late-news']);
+    expect(seen).toContain('old');
+    expect(old.getArticle('stadium-transfer')).toBeDefined();
+    expect(old.getArticle('late-news')).toBeUndefined();
+    const answer = await answerQuestion(index.engine, 'When did the ferry service to Inchmore resume?');
+    expect(answer.results[0]?.text).toContain('Inchmore');
+  });
+
   it('runs two refreshes asked at once as one', async () => {
     const c = await corpus();
     const { index } = await LiveIndex.open(c.options);
