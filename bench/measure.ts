@@ -66,6 +66,8 @@ export interface ColdStart {
    * the run (what an engine reads into memory in the background counts there).
    */
   warm?: { times: number[]; answers: number[][]; rssMb?: number };
+  /** With a warm job's refresh: its seconds and the longest the event loop waited meanwhile. */
+  refresh?: { articles: number; seconds: number; longestPauseMs: number };
 }
 
 /** Warm questions for the child to answer after its cold start (see bench/child.ts). */
@@ -75,6 +77,11 @@ export interface WarmJob {
   /** Questions answered first, untimed: made with another seed than `questions`. */
   warmup: string[];
   budgetMs: number;
+  /**
+   * After the warm questions: a refresh to make as the running bot makes one (engines that can), with
+   * the changed articles (a JSON file of `Article`s) and a folder for the snapshot it writes.
+   */
+  refresh?: { articlesFile: string; dir: string } | undefined;
 }
 
 /**
@@ -134,6 +141,7 @@ function coldStartOnce(childJs: string, args: string[]): Promise<ColdStart> {
       }
       const f = JSON.parse(line) as Omit<ColdStart, 'ms' | 'warm'>;
       const warmLine = lines.find((l) => l.includes('"event":"warm"'));
+      const refreshLine = lines.find((l) => l.includes('"event":"refresh"'));
       resolve({
         ms: answeredMs,
         importMs: f.importMs,
@@ -142,6 +150,7 @@ function coldStartOnce(childJs: string, args: string[]): Promise<ColdStart> {
         heapMb: f.heapMb,
         rssMb: f.rssMb,
         ...(warmLine ? { warm: JSON.parse(warmLine) as ColdStart['warm'] } : {}),
+        ...(refreshLine ? { refresh: JSON.parse(refreshLine) as ColdStart['refresh'] } : {}),
       });
     });
   });

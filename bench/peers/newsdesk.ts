@@ -1,5 +1,6 @@
 import { answerQuestion, DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/answer/answer.js';
 import type { Answer } from '../../src/answer/types.js';
+import type { Article } from '../../src/corpus/article.js';
 import { BOT_READING, SearchEngine } from '../../src/search/engine.js';
 import { readSnapshot, writeSnapshot } from '../../src/search/snapshot.js';
 import type { Units } from '../units.js';
@@ -31,6 +32,13 @@ export class NewsdeskPeer implements Peer {
 
   async save(dir: string): Promise<void> {
     this.snapshotBytes = (await writeSnapshot(dir, this.engine.toState())).bytes;
+  }
+
+  /** As `LiveIndex.refresh` applies changes: a fork made and packed in slices, saved, then swapped in. */
+  async refresh(changed: Article[], dir: string): Promise<void> {
+    const next = await this.engine.forkWith([], changed);
+    await writeSnapshot(dir, await next.toStateSliced());
+    this.use(next);
   }
 
   /** The top-3 answer with no confidence threshold, so that every question is ranked. */

@@ -1,3 +1,4 @@
+import type { Article } from '../../src/corpus/article.js';
 import type { Units } from '../units.js';
 
 /**
@@ -19,6 +20,11 @@ export interface Peer {
    * warm figures are timed after it; the cold start is not.
    */
   settled?(): Promise<void>;
+  /**
+   * Replaces `changed` articles (same ids) as the running bot's refresh does, while the event loop keeps
+   * turning, and saves the result into `dir` (an empty folder).
+   */
+  refresh?(changed: Article[], dir: string): Promise<void>;
   /** Engine-specific figures worth printing (e.g. that it refused an off-topic question). */
   refused?(question: string): Promise<boolean>;
 }

@@ -206,8 +206,9 @@ class StoredArticle implements ArticleRecord {
 
 /** Articles kept expanded (sentence objects made) after a question touched them. */
 const EXPANDED_ARTICLES = 512;
-/** Articles serialised between two points where `toStateSliced` may pause. */
+/** Articles serialised, or map entries copied, between two points where work in slices may pause. */
 const ARTICLES_PER_STEP = 64;
+const ENTRIES_PER_STEP = 4096;
 
 /**
  * The embedded search store. Each sentence is analyzed once, when its article is added; its terms are
@@ -217,9 +218,9 @@ const ARTICLES_PER_STEP = 64;
  * Articles can be added and removed one at a time, so a refresh only analyzes what changed.
  */
 export class SearchEngine implements SearchStore {
-  private records = new Map<string, ArticleRecord>();
+  private readonly records = new Map<string, ArticleRecord>();
   private vocabulary: string[] = [];
-  private termIds = new Map<string, number>();
+  private readonly termIds = new Map<string, number>();
   private sentenceDf: Uint32Array = new Uint32Array(1024);
   private sentenceCount = 0;
   private sentenceTermTotal = 0;
@@ -358,10 +359,24 @@ export class SearchEngine implements SearchStore {
    * swaps it in whole once it is packed and saved, so questions meanwhile see the old corpus throughout.
    */
   fork(): SearchEngine {
+    return runNow(this.forkSteps());
+  }
+
+  /** `fork` as steps: the maps are copied some thousands of entries at a time. */
+  private *forkSteps(): Steps<SearchEngine> {
     const copy = new SearchEngine();
-    copy.records = new Map(this.records);
+    const version = this.version;
+    let n = 0;
+    for (const [id, record] of this.records) {
+      copy.records.set(id, record);
+      if (++n % ENTRIES_PER_STEP === 0) yield;
+    }
+    for (const [term, id] of this.termIds) {
+      copy.termIds.set(term, id);
+      if (++n % ENTRIES_PER_STEP === 0) yield;
+    }
+    if (version !== this.version) throw new Error('the engine changed while it was being copied');
     copy.vocabulary = this.vocabulary.slice();
-    copy.termIds = new Map(this.termIds);
     copy.sentenceDf = this.sentenceDf.slice();
     copy.sentenceCount = this.sentenceCount;
     copy.sentenceTermTotal = this.sentenceTermTotal;
@@ -374,7 +389,7 @@ export class SearchEngine implements SearchStore {
    * id), packed: made in slices between which the event loop turns, while this engine answers.
    */
   async forkWith(removed: readonly string[], incoming: readonly Article[]): Promise<SearchEngine> {
-    const copy = this.fork();
+    const copy = await runSliced(this.forkSteps());
     await runSliced(
       (function* () {
         for (const id of removed) copy.remove(id);
@@ -438,20 +453,20 @@ export class SearchEngine implements SearchStore {
     }
     const arrays: Record<string, SnapshotArray> = {
       counts,
-      titleTerms: concat(
+      titleTerms: yield* concatSteps(
         slots.map((r) => r.titleTerms),
         Uint32Array,
       ),
-      passages: concat(
+      passages: yield* concatSteps(
         slots.map((r) => r.passages),
         Uint32Array,
       ),
       bodyOffsets,
-      bodies: concat(bodies, Uint8Array),
+      bodies: yield* concatSteps(bodies, Uint8Array),
       sentenceTermOffsets,
-      sentenceTerms: concat(termRecords, Uint32Array),
+      sentenceTerms: yield* concatSteps(termRecords, Uint32Array),
       metaOffsets,
-      meta: concat(metas, Uint8Array),
+      meta: yield* concatSteps(metas, Uint8Array),
       hashes,
       sentenceDf: this.sentenceDf.subarray(0, this.vocabulary.length),
     };
@@ -878,12 +893,14 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-/** One typed array holding `parts` one after the other. */
-function concat<T extends Uint8Array | Uint32Array>(parts: T[], type: new (n: number) => T): T {
+/** The parts one after another in one array, pausing every so many parts (`slices.ts`). */
+function* concatSteps<T extends Uint8Array | Uint32Array>(parts: T[], type: new (n: number) => T): Steps<T> {
   const length = parts.reduce((n, p) => n + p.length, 0);
   const out = new type(length);
   let at = 0;
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    if (i % (8 * ARTICLES_PER_STEP) === 8 * ARTICLES_PER_STEP - 1) yield;
+    const p = parts[i] as T;
     out.set(p, at);
     at += p.length;
   }

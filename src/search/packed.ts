@@ -72,12 +72,12 @@ export function packIndex<A extends PackableArticle>(
   return runNow(packIndexSteps(articles, vocabularySize, termsOf));
 }
 
-/** Articles, or terms, handled between two points where `packIndexSteps` may pause. */
+/** Articles, or postings bounded, between two points where `packIndexSteps` may pause. */
 const ARTICLES_PER_STEP = 64;
-const TERMS_PER_STEP = 1024;
+const POSTINGS_PER_STEP = 32_768;
 
 /**
- * `packIndex` as steps (`slices.ts`), pausing every few dozen articles or a thousand terms: the running
+ * `packIndex` as steps (`slices.ts`), pausing every few dozen articles or tens of thousands of postings: the running
  * bot packs a large index in slices between questions. `articles` and `termsOf` must not change until
  * it is done.
  */
@@ -139,6 +139,9 @@ export function* packIndexSteps<A extends PackableArticle>(
   const titleCursor = titleOffsets.slice(0, V);
   const freq = new Uint16Array(V);
   seen.fill(-1);
+  // Fresh memory is mapped on first write, which pass 2 would do all over the arrays at once.
+  yield* touch(textPassages);
+  yield* touch(textFreqs);
 
   // Pass 2: fill the postings, passage by passage (so each list is in passage order).
   p = 0;
@@ -169,10 +172,16 @@ export function* packIndexSteps<A extends PackableArticle>(
   // Pass 3: each term's bound, over its lists as a search would score them (no search scratch needed:
   // an index only built and saved never allocates it).
   const averages = fieldAverages(index);
+  let work = 0;
   for (let t = 0; t < V; t++) {
-    if (t % TERMS_PER_STEP === TERMS_PER_STEP - 1) yield;
     const from = textOffsets[t] as number;
     const to = textOffsets[t + 1] as number;
+    // Common terms (the first ids) have long lists: a pause is due after so many postings, not terms.
+    work += 1 + to - from;
+    if (work >= POSTINGS_PER_STEP) {
+      work = 0;
+      yield;
+    }
     const plan = termLists(index, t, textPassages.subarray(from, to), textFreqs.subarray(from, to));
     let bound = 0;
     for (let i = plan.titleFrom; i < plan.titleTo; i++)
@@ -214,6 +223,15 @@ export function* packIndexSteps<A extends PackableArticle>(
       cursor[t] = at + 1;
       freq[t] = 0;
     }
+  }
+}
+
+/** Writes zeros over a new array a slice at a time, so that mapping its memory is done in steps too. */
+function* touch(array: Uint32Array | Uint8Array): Steps<void> {
+  const step = 2 ** 18;
+  for (let at = 0; at < array.length; at += step) {
+    array.fill(0, at, at + step);
+    yield;
   }
 }
 
