@@ -84,13 +84,14 @@ export async function refreshIndex(engine: SearchEngine, options: IndexOptions):
 
 /**
  * `refreshIndex`, with the changes applied in place, or (`fork`) to a copy that is packed in slices
- * between which the event loop turns and handed to `ready` before the snapshot is written: the
- * running bot answers from the old engine, whole, until the new one can take over.
+ * between which the event loop turns and handed to `ready` before the snapshot is written (not when
+ * `ready` turns it down): the running bot answers from the old engine, whole, until the new one can
+ * take over.
  */
 async function updateIndex(
   engine: SearchEngine,
   options: IndexOptions,
-  fork?: { ready: (engine: SearchEngine) => void },
+  fork?: { ready: (engine: SearchEngine) => boolean },
 ): Promise<{ engine: SearchEngine; summary: RefreshSummary }> {
   const started = performance.now();
   const known: Map<string, KnownArticle> = engine.articleHashes();
@@ -98,14 +99,15 @@ async function updateIndex(
 
   const dirty = removed.length + incoming.length > 0;
   let target = engine;
+  let save = dirty && !options.readOnly;
   if (dirty && fork) {
     target = await engine.forkWith(removed, incoming);
-    fork.ready(target);
+    save &&= fork.ready(target);
   } else {
     for (const id of removed) engine.remove(id);
     for (const article of incoming) engine.add(article);
   }
-  if (dirty && !options.readOnly) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
+  if (save) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
   const size = target.size;
   const summary: RefreshSummary = {
     ...size,
@@ -132,9 +134,12 @@ export class LiveIndex {
     this.run = coalesce(async () => {
       const base = this.engine;
       const { summary } = await updateIndex(base, options, {
-        // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile.
+        // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile: the fork,
+        // of the damaged engine, is then neither used nor saved over the rebuild's snapshot.
         ready: (engine) => {
-          if (this.engine === base) this.engine = engine;
+          if (this.engine !== base) return false;
+          this.engine = engine;
+          return true;
         },
       });
       return summary;
