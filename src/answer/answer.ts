@@ -117,11 +117,17 @@ const NAME_TYPES = new Set(['person', 'organization', 'place']);
 
 /**
  * How sure the engine is that a sentence answers: mostly the IDF-weighted share of the question it
- * covers, raised a little by an answer-type cue and by term proximity. In [0, 1].
+ * covers, raised a little by an answer-type cue and by term proximity. In [0, 1]. A question term the
+ * sentence holds only as a WordNet relative or another form ("invasion" for "invade", "ran" for "run")
+ * counts half, one spelt right for the question's misspelling in full: such a term is often the rarest
+ * of the question, so that without it a right answer fell under the threshold. On SQuAD part 1
+ * (`eval -- squad-abstain`) this finds more right answers at every rate of false ones (recall 0.856 →
+ * 0.862 at ≤ 8% answered wrongly, 0.694 → 0.718 at ≤ 3%); at the threshold, 0.48, F1 0.801 → 0.805.
  */
 export function confidenceOf(s: ScoredSentence): number {
   const f = s.features;
-  const value = 0.8 * f.overlap + 0.1 * f.cue + 0.1 * Math.max(f.proximity, f.bigram);
+  const covered = Math.min(1, f.overlap + 0.5 * (f.related + f.inflection) + f.spelling);
+  const value = 0.8 * covered + 0.1 * f.cue + 0.1 * Math.max(f.proximity, f.bigram);
   return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
 }
 

@@ -99,6 +99,12 @@ describe('answerQuestion on the default corpus', () => {
     expect(new Set(texts).size).toBe(texts.length);
   });
 
+  it('answers when the question’s rarest word is in the articles only in another form ("invade" / "invasion")', async () => {
+    const a = await answerQuestion(defaults, 'When did Russia invade Ukraine?');
+    expect(a.answered).toBe(true);
+    expect(a.results[0]?.text).toContain('invasion of Ukraine in February 2022');
+  });
+
   it('finds nothing confident for an off-topic question', async () => {
     const a = await answerQuestion(defaults, 'Who won the World Cup in 2018?');
     expect(a.answered).toBe(false);
