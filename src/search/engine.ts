@@ -390,17 +390,18 @@ export class SearchEngine implements SearchStore {
    */
   async forkWith(removed: readonly string[], incoming: readonly Article[]): Promise<SearchEngine> {
     const copy = await runSliced(this.forkSteps());
-    await runSliced(
-      (function* () {
-        for (const id of removed) copy.remove(id);
-        for (const article of incoming) {
-          copy.add(article);
-          yield;
-        }
-      })(),
-    );
+    await runSliced(copy.changeSteps(removed, incoming));
     await copy.prepare();
     return copy;
+  }
+
+  /** `remove` each of `removed`, then `add` each of `incoming`, as steps: one article added per step. */
+  *changeSteps(removed: readonly string[], incoming: readonly Article[]): Steps<void> {
+    for (const id of removed) this.remove(id);
+    for (const article of incoming) {
+      this.add(article);
+      yield;
+    }
   }
 
   private *stateSteps(): Steps<EngineState> {

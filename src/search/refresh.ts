@@ -2,6 +2,7 @@ import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BOT_READING, leftOnDisk, SearchEngine } from './engine.js';
 import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
+import { runNow, runSliced } from './slices.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 export type { RefreshSummary } from './scan.js';
@@ -62,7 +63,9 @@ export async function openIndex(
     snapshot = 'rebuilt';
   }
   engine ??= SearchEngine.create();
-  const summary = await refreshIndex(engine, { ...options, readOnly: true });
+  // In slices: no one answers from this engine yet, but a rebuild after a damaged snapshot makes it
+  // while the bot answers from the old one (100k articles take ~40 s to analyze).
+  const { summary } = await updateIndex(engine, { ...options, readOnly: true }, { sliced: true });
   if (summary.snapshot === 'updated' && snapshot === 'loaded') snapshot = 'updated';
   if (!options.readOnly && snapshot !== 'loaded')
     await writeSnapshot(options.snapshotDir, await engine.toStateSliced());
@@ -83,16 +86,17 @@ export async function refreshIndex(engine: SearchEngine, options: IndexOptions):
 }
 
 /**
- * `refreshIndex`, with the changes applied in place, or (`fork`) to a copy that is packed in slices
- * between which the event loop turns and handed to `ready` before the snapshot is written (not when
- * `ready` turns it down): the running bot answers from the old engine, whole, until the new one can
- * take over.
+ * `refreshIndex`, with the changes applied in place (at once, or in slices when no one answers from
+ * the engine yet), or (`fork`) to a copy that is packed in slices between which the event loop turns
+ * and handed to `ready` before the snapshot is written (not when `ready` turns it down): the running
+ * bot answers from the old engine, whole, until the new one can take over.
  */
 async function updateIndex(
   engine: SearchEngine,
   options: IndexOptions,
-  fork?: { ready: (engine: SearchEngine) => boolean },
+  how: { sliced?: boolean; fork?: { ready: (engine: SearchEngine) => boolean } } = {},
 ): Promise<{ engine: SearchEngine; summary: RefreshSummary }> {
+  const { fork } = how;
   const started = performance.now();
   const known: Map<string, KnownArticle> = engine.articleHashes();
   const { incoming, added, changed, removed, problems } = await scanCorpus(known, options);
@@ -103,9 +107,10 @@ async function updateIndex(
   if (dirty && fork) {
     target = await engine.forkWith(removed, incoming);
     save &&= fork.ready(target);
+  } else if (how.sliced) {
+    await runSliced(engine.changeSteps(removed, incoming));
   } else {
-    for (const id of removed) engine.remove(id);
-    for (const article of incoming) engine.add(article);
+    runNow(engine.changeSteps(removed, incoming));
   }
   if (save) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
   const size = target.size;
@@ -134,12 +139,14 @@ export class LiveIndex {
     this.run = coalesce(async () => {
       const base = this.engine;
       const { summary } = await updateIndex(base, options, {
-        // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile: the fork,
-        // of the damaged engine, is then neither used nor saved over the rebuild's snapshot.
-        ready: (engine) => {
-          if (this.engine !== base) return false;
-          this.engine = engine;
-          return true;
+        fork: {
+          // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile: the fork,
+          // of the damaged engine, is then neither used nor saved over the rebuild's snapshot.
+          ready: (engine) => {
+            if (this.engine !== base) return false;
+            this.engine = engine;
+            return true;
+          },
         },
       });
       return summary;
