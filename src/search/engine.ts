@@ -334,7 +334,7 @@ export class SearchEngine implements SearchStore {
    * a `fork`); if it does, this throws rather than return a state that mixes two versions.
    */
   async toStateSliced(): Promise<EngineState> {
-    await this.prepare();
+    while (!this.packed) await this.prepare();
     const version = this.version;
     const state = await runSliced(this.stateSteps());
     if (version !== this.version) throw new Error('the engine changed while its state was being made');
@@ -395,9 +395,12 @@ export class SearchEngine implements SearchStore {
     return copy;
   }
 
-  /** `remove` each of `removed`, then `add` each of `incoming`, as steps: one article added per step. */
+  /** `remove` each of `removed`, then `add` each of `incoming`, as steps: one article per step. */
   *changeSteps(removed: readonly string[], incoming: readonly Article[]): Steps<void> {
-    for (const id of removed) this.remove(id);
+    for (const id of removed) {
+      this.remove(id);
+      yield;
+    }
     for (const article of incoming) {
       this.add(article);
       yield;

@@ -10,10 +10,10 @@ import { anyTermQuery, passageVector, quoteLexeme } from './pg-text.js';
 import { passageQueryTerms } from './query-terms.js';
 import {
   type CorpusChanges,
-  coalesce,
   elapsed,
   type KnownArticle,
   type RefreshSummary,
+  refreshRuns,
   scanCorpus,
 } from './scan.js';
 import {
@@ -435,6 +435,8 @@ export interface PostgresRefreshOptions {
   maxBytes: number;
   log?: Logger | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called once the corpus folder is listed (see `refreshRuns`). */
+  onListed?: (() => void) | undefined;
   /** Runs inside the refresh transaction just before COMMIT (tests use it to look in mid-refresh). */
   beforeCommit?: (() => Promise<void>) | undefined;
 }
@@ -595,7 +597,7 @@ async function insertArticles(client: pg.PoolClient, articles: Article[]): Promi
 
 /**
  * The PostgreSQL store as the running program's index (`services.index`): `engine` answers questions,
- * `refresh()` refreshes from the corpus folder (concurrent calls in this process share one run; other
+ * `refresh()` refreshes from the corpus folder (calls in this process are run as `refreshRuns` says; other
  * processes wait on the advisory lock) and every process sees the result.
  */
 export class PostgresIndex implements LiveStore {
@@ -604,7 +606,7 @@ export class PostgresIndex implements LiveStore {
 
   constructor(engine: PostgresStore, options: PostgresRefreshOptions) {
     this.engine = engine;
-    this.run = coalesce(() => refreshPostgres(engine, options));
+    this.run = refreshRuns((listed) => refreshPostgres(engine, { ...options, onListed: listed }));
   }
 
   /** Opens the store and refreshes it from the corpus folder, as `LiveIndex.open` does for the embedded store. */

@@ -1,7 +1,7 @@
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BOT_READING, leftOnDisk, SearchEngine } from './engine.js';
-import { coalesce, elapsed, type KnownArticle, type RefreshSummary, scanCorpus } from './scan.js';
+import { elapsed, type KnownArticle, type RefreshSummary, refreshRuns, scanCorpus } from './scan.js';
 import { runNow, runSliced } from './slices.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -14,6 +14,8 @@ export interface IndexOptions {
   log?: Logger | undefined;
   /** Called as files are read, for a progress bar. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called once the corpus folder is listed (see `refreshRuns`). */
+  onListed?: (() => void) | undefined;
   /** Skip writing the snapshot (read-only use, e.g. `ask --corpus` on another folder). */
   readOnly?: boolean | undefined;
   /**
@@ -88,13 +90,13 @@ export async function refreshIndex(engine: SearchEngine, options: IndexOptions):
 /**
  * `refreshIndex`, with the changes applied in place (at once, or in slices when no one answers from
  * the engine yet), or (`fork`) to a copy that is packed in slices between which the event loop turns
- * and handed to `ready` before the snapshot is written (not when `ready` turns it down): the running
- * bot answers from the old engine, whole, until the new one can take over.
+ * and handed to `ready` before the snapshot is written: the running bot answers from the old engine,
+ * whole, until the new one can take over.
  */
 async function updateIndex(
   engine: SearchEngine,
   options: IndexOptions,
-  how: { sliced?: boolean; fork?: { ready: (engine: SearchEngine) => boolean } } = {},
+  how: { sliced?: boolean; fork?: { ready: (engine: SearchEngine) => void } } = {},
 ): Promise<{ engine: SearchEngine; summary: RefreshSummary }> {
   const { fork } = how;
   const started = performance.now();
@@ -103,16 +105,15 @@ async function updateIndex(
 
   const dirty = removed.length + incoming.length > 0;
   let target = engine;
-  let save = dirty && !options.readOnly;
   if (dirty && fork) {
     target = await engine.forkWith(removed, incoming);
-    save &&= fork.ready(target);
+    fork.ready(target);
   } else if (how.sliced) {
     await runSliced(engine.changeSteps(removed, incoming));
   } else {
     runNow(engine.changeSteps(removed, incoming));
   }
-  if (save) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
+  if (dirty && !options.readOnly) await writeSnapshot(options.snapshotDir, await target.toStateSliced());
   const size = target.size;
   const summary: RefreshSummary = {
     ...size,
@@ -127,41 +128,49 @@ async function updateIndex(
 }
 
 /**
- * The index a running program answers from. Refreshes are coalesced: a refresh asked for while one
- * runs joins it instead of starting a second.
+ * The index a running program answers from. Refreshes run as `refreshRuns` says (one at a time; one
+ * asked for while another runs joins it or the next), and a rebuild after a damaged snapshot takes its
+ * turn among them, so no two of them ever replace the engine from different starting points.
  */
 export class LiveIndex {
   engine: SearchEngine;
   private readonly run: () => Promise<RefreshSummary>;
+  /** The refresh or rebuild running, and those waiting: each starts when the one before has settled. */
+  private turns: Promise<unknown> = Promise.resolve();
 
   constructor(engine: SearchEngine, options: IndexOptions) {
     this.engine = engine;
-    this.run = coalesce(async () => {
-      const base = this.engine;
-      const { summary } = await updateIndex(base, options, {
-        fork: {
-          // Unless a rebuild (a damaged snapshot) swapped in an engine of its own meanwhile: the fork,
-          // of the damaged engine, is then neither used nor saved over the rebuild's snapshot.
-          ready: (engine) => {
-            if (this.engine !== base) return false;
-            this.engine = engine;
-            return true;
-          },
-        },
-      });
-      return summary;
-    });
+    this.run = refreshRuns((listed) =>
+      this.inTurn(async () => {
+        const { summary } = await updateIndex(
+          this.engine,
+          { ...options, onListed: listed },
+          { fork: { ready: (engine) => this.swap(engine) } },
+        );
+        return summary;
+      }),
+    );
   }
 
   static async open(options: IndexOptions): Promise<{ index: LiveIndex; summary: RefreshSummary }> {
     const { engine, summary, verified } = await openIndex(options);
     const index = new LiveIndex(engine, options);
-    index.checked = verified.catch((err: unknown) => index.rebuild(err, options));
+    index.checked = verified.catch((err: unknown) => index.inTurn(() => index.rebuild(err, options)));
     return { index, summary };
   }
 
   /** Settles once the snapshot's background check is done, and the index rebuilt if it failed. */
   checked: Promise<void> = Promise.resolve();
+
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const turn = this.turns.then(task);
+    this.turns = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private swap(engine: SearchEngine): void {
+    this.engine = engine;
+  }
 
   /**
    * The snapshot answered from turned out damaged (its background check failed): the index is rebuilt
@@ -171,14 +180,14 @@ export class LiveIndex {
     options.log?.warn({ reason: (err as Error).message }, 'index snapshot damaged, rebuilding');
     try {
       const { engine } = await openIndex({ ...options, verifyInBackground: false });
-      this.engine = engine;
+      this.swap(engine);
     } catch (failure) {
       // Nothing to swap in: the loaded engine keeps answering, and the next start rebuilds.
       options.log?.error({ err: failure }, 'index rebuild after a damaged snapshot failed');
     }
   }
 
-  /** Refreshes from the corpus folder; concurrent calls share one run. */
+  /** Refreshes from the corpus folder (see `refreshRuns` for calls made while one runs). */
   refresh(): Promise<RefreshSummary> {
     return this.run();
   }

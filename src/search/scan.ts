@@ -33,6 +33,8 @@ export interface ScanOptions {
   log?: Logger | undefined;
   /** Called as files are read, for a progress bar. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called once the folder is listed: a file saved after this is not seen by this scan. */
+  onListed?: (() => void) | undefined;
 }
 
 /** What a store already holds of an article: enough to decide whether its file changed. */
@@ -63,6 +65,7 @@ export async function scanCorpus(
   options: ScanOptions,
 ): Promise<CorpusChanges> {
   const files = await listArticleFiles(options.corpusDir);
+  options.onListed?.();
   const seen = new Set<string>();
   const incoming: Article[] = [];
   const problems: LoadProblem[] = [];
@@ -97,15 +100,35 @@ export async function scanCorpus(
 export const elapsed = (since: number) => Math.round((performance.now() - since) / 10) / 100;
 
 /**
- * Runs `task` at most once at a time: a call made while a run is under way joins it instead of starting
- * a second (two `/reindex` at once run as one).
+ * Runs refreshes one at a time. A refresh asked for while one runs joins it while that run has not yet
+ * listed the corpus folder (the run will see what the caller saved before asking; two `/reindex` at
+ * once run as one); asked later, it gets one more run after the current one, shared by everyone who
+ * asks meanwhile. So `/add-article`, which saves its file and then asks, always gets a run that sees
+ * the file. `task` calls `listed` once it has listed the folder.
  */
-export function coalesce<T>(task: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | undefined;
-  return () => {
-    running ??= task().finally(() => {
-      running = undefined;
+export function refreshRuns<T>(task: (listed: () => void) => Promise<T>): () => Promise<T> {
+  let current: { promise: Promise<T>; listed: boolean } | undefined;
+  let next: Promise<T> | undefined;
+  const start = (): Promise<T> => {
+    const run: { promise?: Promise<T>; listed: boolean } = { listed: false };
+    const promise = task(() => {
+      run.listed = true;
+    }).finally(() => {
+      if (current === run) current = undefined;
     });
-    return running;
+    run.promise = promise;
+    current = run as { promise: Promise<T>; listed: boolean };
+    return promise;
+  };
+  return () => {
+    if (!current) return start();
+    if (!current.listed) return current.promise;
+    next ??= current.promise
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
   };
 }
