@@ -16,7 +16,7 @@ export function viewToText(view: View): string {
           `  ${a.id}  ${a.meta.title} — ${a.meta.source}${a.meta.published ? `, ${a.meta.published}` : ''} (${a.sentenceCount} sentences)`,
       );
       return [
-        `${view.articles.length} articles${view.filter ? ` matching "${view.filter}"` : ''}:`,
+        `${view.articles.length} ${view.articles.length === 1 ? 'article' : 'articles'}${view.filter ? ` matching "${view.filter}"` : ''}:`,
         ...lines,
       ].join('\n');
     }
@@ -57,7 +57,8 @@ const HELP = `Type a question, or a command:
   /add-article <url>        fetch and add an article
   /remove-article <id>      remove an article
   /unanswered               questions that found no answer
-  /help  /quit`;
+  /help  /quit
+Options can also be written as in Discord: /ask question:… results:3 source:bbc`;
 
 /**
  * The local chat: the bot's commands in a terminal, for running without a Discord token. The person at
@@ -111,9 +112,7 @@ export async function runConsole(
       write(`Unknown command /${name}. Type /help.`);
       continue;
     }
-    const firstOption = command.data.options?.find((o) => o.type === 3)?.name;
-    const options: Record<string, OptionValue> = {};
-    if (rest && firstOption) options[firstOption] = rest;
+    const options = consoleOptions(command.data.options ?? [], rest);
     const request: CommandRequest = {
       user: { id: 'console', name: 'console' },
       guildId: null,
@@ -133,6 +132,52 @@ export async function runConsole(
   }
   rl.close();
 }
+
+/**
+ * A command's options from what follows its name in the terminal: Discord's `name:value` form when it
+ * starts with one of the command's option names (`question:Who won? results:3 private:true`, as typed
+ * in Discord), else all of it as the first text option (`/ask Who won?`). A number or true/false option
+ * is taken only where a value of its kind follows (`results:3`), so a question that says "results:"
+ * keeps its words.
+ */
+export function consoleOptions(
+  declared: readonly { name: string; type: number }[],
+  rest: string,
+): Record<string, OptionValue> {
+  const typed = declared.filter((o) => o.type in READERS);
+  const options: Record<string, OptionValue> = {};
+  if (!rest) return options;
+  const escaped = typed.map((o) => o.name.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&'));
+  const named = new RegExp(`(?:^|\\s)(${escaped.join('|') || '(?!)'}):`, 'g');
+  const found = [...rest.matchAll(named)].flatMap((m) => {
+    const option = typed.find((o) => o.name === m[1]);
+    const from = (m.index ?? 0) + m[0].length;
+    const token = /^\S*/.exec(rest.slice(from))?.[0] ?? '';
+    const value = option && READERS[option.type]?.(token);
+    return option && value !== undefined ? [{ option, at: m.index ?? 0, from, value }] : [];
+  });
+  if (found[0]?.at !== 0) {
+    const first = typed.find((o) => o.type === STRING)?.name;
+    if (first) options[first] = rest;
+    return options;
+  }
+  found.forEach(({ option, from, value }, i) => {
+    const text = rest.slice(from, found[i + 1]?.at ?? rest.length).trim();
+    if (option.type === STRING) {
+      if (text) options[option.name] = text;
+    } else options[option.name] = value;
+  });
+  return options;
+}
+
+/** Discord's option types the console reads from text (string, integer, boolean, number), each a reader. */
+const STRING = 3;
+const READERS: Record<number, (token: string) => OptionValue | undefined> = {
+  [STRING]: (token) => token,
+  4: (token) => (/^-?\d+$/.test(token) ? Number(token) : undefined),
+  5: (token) => (/^(true|false)$/i.test(token) ? token.toLowerCase() === 'true' : undefined),
+  10: (token) => (/^-?\d+(\.\d+)?$/.test(token) ? Number(token) : undefined),
+};
 
 function splitCommand(text: string): [string, string] {
   const space = text.search(/\s/);
