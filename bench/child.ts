@@ -76,17 +76,27 @@ if (warmFile) {
     const changed = JSON.parse(readFileSync(job.refresh.articlesFile, 'utf8')) as Article[];
     let last = performance.now();
     let longest = 0;
+    let ticks = 0;
+    let peakRss = process.memoryUsage.rss();
     const probe = setInterval(() => {
       const now = performance.now();
       longest = Math.max(longest, now - last);
       last = now;
+      if (++ticks % 20 === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 1);
     const started = performance.now();
     await peer.refresh(changed, job.refresh.dir);
     const seconds = (performance.now() - started) / 1000;
     clearInterval(probe);
     longest = Math.max(longest, performance.now() - last);
-    const figures = { event: 'refresh', articles: changed.length, seconds, longestPauseMs: longest };
+    const figures = {
+      event: 'refresh',
+      articles: changed.length,
+      seconds,
+      longestPauseMs: longest,
+      // The process's largest RSS while it ran: the old engine and the new one are both held until the swap.
+      peakRssMb: Math.max(peakRss, process.memoryUsage.rss()) / 2 ** 20,
+    };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   }
 }

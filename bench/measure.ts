@@ -67,7 +67,7 @@ export interface ColdStart {
    */
   warm?: { times: number[]; answers: number[][]; rssMb?: number };
   /** With a warm job's refresh: its seconds and the longest the event loop waited meanwhile. */
-  refresh?: { articles: number; seconds: number; longestPauseMs: number };
+  refresh?: { articles: number; seconds: number; longestPauseMs: number; peakRssMb: number };
 }
 
 /** Warm questions for the child to answer after its cold start (see bench/child.ts). */

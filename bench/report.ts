@@ -24,7 +24,7 @@ export interface EngineFigures {
   offTopicRefused?: number;
   /** Share of on-topic questions it declined (newsdesk only). */
   onTopicRefused?: number;
-  refresh?: { articles: number; seconds: number; longestPauseMs: number } | undefined;
+  refresh?: { articles: number; seconds: number; longestPauseMs: number; peakRssMb?: number } | undefined;
   notes?: string[];
 }
 
@@ -149,7 +149,7 @@ export function formatReport(report: BenchReport): string {
         );
       if (e.refresh)
         out.push(
-          `${e.engine}: refresh of ${e.refresh.articles} changed articles (1%) in the loaded bot: ${e.refresh.seconds.toFixed(2)} s with the snapshot rewritten, the event loop never paused more than ${e.refresh.longestPauseMs.toFixed(0)} ms`,
+          `${e.engine}: refresh of ${e.refresh.articles} changed articles (1%) in the loaded bot: ${e.refresh.seconds.toFixed(2)} s with the snapshot rewritten, the event loop never paused more than ${e.refresh.longestPauseMs.toFixed(0)} ms${e.refresh.peakRssMb ? `, RSS at most ${e.refresh.peakRssMb.toFixed(0)} MB` : ''}`,
         );
       if (e.answered !== undefined && e.answered < c.questions)
         out.push(

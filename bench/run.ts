@@ -216,6 +216,7 @@ async function benchEngine(
       articles: refreshed.articles,
       seconds: round(refreshed.seconds),
       longestPauseMs: round(refreshed.longestPauseMs, 1),
+      peakRssMb: round(refreshed.peakRssMb, 1),
     };
   }
   const warmRuns = colds.map((c) => warmFigures(c.warm, questions, units));
