@@ -39,7 +39,7 @@ export interface Features {
   rare: number;
   /** Early sentences carry a news story's facts. */
   lead: number;
-  /** Penalty for fragments: headlines, captions, one-word lines. */
+  /** Penalty for fragments: lines of under four terms (captions, one-word lines); a headline repeated as the first line, half. */
   short: number;
   /** IDF-weighted share of the question's words the sentence holds as written (unstemmed). */
   exact: number;
@@ -292,7 +292,8 @@ export function scoreFeatures(
     title: titleSum / total,
     rare: rarest !== undefined && positions.has(rarest) ? 1 : 0,
     lead: 1 / (1 + Math.log2(1 + context.index)),
-    short: terms.length < 4 ? 1 - terms.length / 4 : 0,
+    short:
+      terms.length < 4 ? 1 - terms.length / 4 : isHeadline(sentence, terms, context.title) ? HEADLINE : 0,
     exact: exactTotal > 0 ? exactSum / exactTotal : 0,
     names: nameTotal > 0 ? nameSum / nameTotal : 0,
     phrase:
@@ -337,6 +338,30 @@ function weightVia(
     sum += weights.get(q) ?? 0;
   }
   return sum;
+}
+
+/**
+ * How much of a fragment a headline repeated as an article's first line is: it names the story, the
+ * sentences under it tell it (with the figures and the attribution a reader asks for).
+ */
+const HEADLINE = 0.5;
+
+/**
+ * The article's first line when it is the article's title, not ended as a sentence is: the headline a
+ * scraped page or a BBC file repeats above the story. A lede that serves as the title of an article
+ * without one ends with a full stop, and is not one.
+ */
+function isHeadline(
+  sentence: Sentence,
+  terms: readonly string[],
+  title: ReadonlySet<string> | undefined,
+): boolean {
+  if (sentence.index !== 0 || !title || title.size === 0 || /[.!?…]["'”’)\]]*$/.test(sentence.text))
+    return false;
+  const distinct = new Set(terms);
+  if (distinct.size !== title.size) return false;
+  for (const t of distinct) if (!title.has(t)) return false;
+  return true;
 }
 
 const LOG_LONG = Math.log1p(40);

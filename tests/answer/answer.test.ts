@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion, searchTermsOf } from '../../src/answer/answer.js';
 import { parseQuestion } from '../../src/answer/question.js';
 import { articleOfSentences } from '../../src/cli/eval/datasets.js';
-import { loadArticles } from '../../src/corpus/load.js';
+import { loadArticles, parseArticle } from '../../src/corpus/load.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { stem } from '../../src/text/analyzer.js';
 import { DEFAULT_ARTICLES, FIXTURE_ARTICLES } from '../support/corpus.js';
@@ -82,6 +82,34 @@ describe('answerQuestion', () => {
       articleIds: new Set(['coastal-wire-rates']),
     });
     expect(a.results.every((r) => r.sources.every((s) => s.articleId === 'coastal-wire-rates'))).toBe(true);
+  });
+});
+
+describe('answerQuestion on articles that open with their headline', () => {
+  const article = (id: string, raw: string) => parseArticle(raw, { id, path: `${id}.txt`, hash: id });
+  const wire = SearchEngine.fromArticles([
+    article(
+      'oil-above-50',
+      'Crude oil prices back above $50\n\nCold weather across parts of the United States and Europe has pushed US crude oil prices above $50 a barrel for the first time in almost three months.\n\nTraders said stocks of heating oil were lower than expected.\n',
+    ),
+    article(
+      'oil-falls',
+      "Oil prices fall back from highs\n\nOil prices retreated from four-month highs in early trading on Tuesday after producers' cartel Opec said it was now unlikely to cut production.\n",
+    ),
+    article(
+      'road-closed',
+      'Floods closed the main road into Millbrook on Tuesday, police said.\n\nResidents were told to avoid the area until the water went down.\n',
+    ),
+  ]);
+
+  it('answers with the sentence that tells the story rather than the headline above it', async () => {
+    const a = await answerQuestion(wire, 'What was the price of crude oil?');
+    expect(a.results[0]?.text).toContain('above $50 a barrel');
+  });
+
+  it('still answers with an opening sentence that is a sentence, though it titles its article', async () => {
+    const a = await answerQuestion(wire, 'When did floods close the main road into Millbrook?');
+    expect(a.results[0]?.text).toBe('Floods closed the main road into Millbrook on Tuesday, police said.');
   });
 });
 
