@@ -86,7 +86,8 @@ describe('answerQuestion', () => {
 });
 
 describe('answerQuestion on articles that open with their headline', () => {
-  const article = (id: string, raw: string) => parseArticle(raw, { id, path: `${id}.txt`, hash: id });
+  const article = (id: string, raw: string) =>
+    parseArticle(raw, { id, path: `${id}.txt`, hash: id, html: false });
   const wire = SearchEngine.fromArticles([
     article(
       'oil-above-50',
