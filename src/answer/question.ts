@@ -115,6 +115,18 @@ export function parseQuestion(raw: string, stats: CorpusStats): ParsedQuestion {
     const fix = nearestKnown(t.term, term, stats);
     if (fix !== undefined && !kept.has(fix) && !corrections.has(fix)) corrections.set(fix, term);
   }
+  // Two words the articles write as one ("Time Warner" / "TimeWarner", "health care" / "healthcare"):
+  // the joined word stands for the heavier of the two.
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const a = tokens[i] as (typeof tokens)[number];
+    const b = tokens[i + 1] as (typeof tokens)[number];
+    if (isStopWord(a.term) || isStopWord(b.term) || b.start !== a.end + 1) continue;
+    const joined = stem(a.term + b.term);
+    if (kept.has(joined) || corrections.has(joined) || stats.df(joined) === 0) continue;
+    const [x, y] = [stem(a.term), stem(b.term)];
+    const heavier = (kept.get(x) ?? 0) >= (kept.get(y) ?? 0) ? x : y;
+    if (kept.has(heavier)) corrections.set(joined, heavier);
+  }
   const inOrder = [...new Set(read.terms.map((t) => t.term).filter((t) => kept.has(t)))];
   const bigrams: [string, string][] = [];
   for (let i = 0; i + 1 < order.length; i++) {

@@ -154,6 +154,20 @@ describe('searchTermsOf', () => {
     expect(terms).toEqual(expect.arrayContaining([stem('counil'), stem('council'), stem('city')]));
   });
 
+  it('searches two words of the question the articles write as one by that word as well', () => {
+    const media = SearchEngine.fromArticles([
+      articleOfSentences('m', 'Media', [
+        'Quarterly profits at US media group TimeWarner jumped 76% to $1.13bn.',
+        'The group now owns 8% of the search engine Google.',
+      ]),
+    ]);
+    const parsed = parseQuestion("How much did Time Warner's profits rise?", media.stats());
+    const terms = searchTermsOf(parsed, media.stats()).map((t) => t.term);
+    expect(terms).toEqual(expect.arrayContaining([stem('timewarner'), stem('warner'), stem('time')]));
+    // Not for two words the articles keep apart.
+    expect(terms).not.toContain(stem('profitsrise'));
+  });
+
   it('searches the question’s own terms when nothing is misspelt', () => {
     const parsed = parseQuestion('Who leads the city council?', engine.stats());
     expect(searchTermsOf(parsed, engine.stats())).toEqual(parsed.terms);
