@@ -331,7 +331,7 @@ export class SearchEngine implements SearchStore {
   /**
    * `toState` in slices between which the event loop turns (the running bot saving a large index):
    * the index is packed first, the same way. The engine must not change meanwhile (a refresh works on
-   * a `fork`); if it does, this throws rather than return a state that mixes two versions.
+   * a fork); if it does, this throws rather than return a state that mixes two versions.
    */
   async toStateSliced(): Promise<EngineState> {
     while (!this.packed) await this.prepare();
@@ -345,7 +345,7 @@ export class SearchEngine implements SearchStore {
    * Packs the passage index now, in slices between which the event loop turns, if articles were added
    * or removed since it was packed (otherwise the next question would pack it at once, in one piece).
    */
-  async prepare(): Promise<void> {
+  private async prepare(): Promise<void> {
     if (this.packed) return;
     const version = this.version;
     const slots = [...this.records.values()];
@@ -355,14 +355,10 @@ export class SearchEngine implements SearchStore {
 
   /**
    * A copy to change while this engine goes on answering: articles are shared (they never change in
-   * place), the vocabulary and sentence statistics copied. A refresh applies its changes to a fork and
-   * swaps it in whole once it is packed and saved, so questions meanwhile see the old corpus throughout.
+   * place), the vocabulary and sentence statistics copied, the maps some thousands of entries a step.
+   * A refresh applies its changes to a fork and swaps it in whole once it is packed, so questions
+   * meanwhile see the old corpus throughout.
    */
-  fork(): SearchEngine {
-    return runNow(this.forkSteps());
-  }
-
-  /** `fork` as steps: the maps are copied some thousands of entries at a time. */
   private *forkSteps(): Steps<SearchEngine> {
     const copy = new SearchEngine();
     const version = this.version;
@@ -385,8 +381,9 @@ export class SearchEngine implements SearchStore {
   }
 
   /**
-   * A `fork` with the articles `removed` taken out and `incoming` added (replacing those with the same
-   * id), packed: made in slices between which the event loop turns, while this engine answers.
+   * A fork (`forkSteps`) with the articles `removed` taken out and `incoming` added (replacing those
+   * with the same id), packed: made in slices between which the event loop turns, while this engine
+   * answers.
    */
   async forkWith(removed: readonly string[], incoming: readonly Article[]): Promise<SearchEngine> {
     const copy = await runSliced(this.forkSteps());

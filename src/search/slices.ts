@@ -17,7 +17,7 @@ export function runNow<T>(steps: Steps<T>): T {
 }
 
 /** How long a slice runs before the event loop gets a turn; a question takes about 2 ms at 10k articles. */
-export const SLICE_MS = 8;
+const SLICE_MS = 8;
 
 /** Runs the steps in slices of about `sliceMs`, giving the event loop a turn between slices. */
 export async function runSliced<T>(steps: Steps<T>, sliceMs = SLICE_MS): Promise<T> {
