@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import type { ApplicationCommandOptionType } from 'discord.js';
 import { findCommand } from '../../commands/index.js';
 import type { CommandRequest, OptionValue, Services, View } from '../../commands/types.js';
 import { isAppError } from '../errors.js';
@@ -147,9 +148,7 @@ export function consoleOptions(
   const typed = declared.filter((o) => o.type in READERS);
   const options: Record<string, OptionValue> = {};
   if (!rest) return options;
-  const escaped = typed.map((o) => o.name.replace(/[-\\^$.*+?()[\]{}|]/g, '\\$&'));
-  const named = new RegExp(`(?:^|\\s)(${escaped.join('|') || '(?!)'}):`, 'g');
-  const found = [...rest.matchAll(named)].flatMap((m) => {
+  const found = [...rest.matchAll(/(?:^|\s)([-\p{L}\p{N}_]+):/gu)].flatMap((m) => {
     const option = typed.find((o) => o.name === m[1]);
     const from = (m.index ?? 0) + m[0].length;
     const token = /^\S*/.exec(rest.slice(from))?.[0] ?? '';
@@ -170,13 +169,16 @@ export function consoleOptions(
   return options;
 }
 
-/** Discord's option types the console reads from text (string, integer, boolean, number), each a reader. */
-const STRING = 3;
+/** Discord's option types the console reads from text, by number (typed against discord.js's enum). */
+const STRING: ApplicationCommandOptionType.String = 3;
+const INTEGER: ApplicationCommandOptionType.Integer = 4;
+const BOOLEAN: ApplicationCommandOptionType.Boolean = 5;
+const NUMBER: ApplicationCommandOptionType.Number = 10;
 const READERS: Record<number, (token: string) => OptionValue | undefined> = {
   [STRING]: (token) => token,
-  4: (token) => (/^-?\d+$/.test(token) ? Number(token) : undefined),
-  5: (token) => (/^(true|false)$/i.test(token) ? token.toLowerCase() === 'true' : undefined),
-  10: (token) => (/^-?\d+(\.\d+)?$/.test(token) ? Number(token) : undefined),
+  [INTEGER]: (token) => (/^-?\d+$/.test(token) ? Number(token) : undefined),
+  [BOOLEAN]: (token) => (/^(true|false)$/i.test(token) ? token.toLowerCase() === 'true' : undefined),
+  [NUMBER]: (token) => (/^-?\d+(\.\d+)?$/.test(token) ? Number(token) : undefined),
 };
 
 function splitCommand(text: string): [string, string] {

@@ -77,9 +77,9 @@ const ARTICLES_PER_STEP = 64;
 const POSTINGS_PER_STEP = 32_768;
 
 /**
- * `packIndex` as steps (`slices.ts`), pausing every few dozen articles or tens of thousands of postings: the running
- * bot packs a large index in slices between questions. `articles` and `termsOf` must not change until
- * it is done.
+ * `packIndex` as steps (`slices.ts`), pausing every few dozen articles or tens of thousands of
+ * postings: the running bot packs a large index in slices between questions. `articles` and `termsOf`
+ * must not change until it is done.
  */
 export function* packIndexSteps<A extends PackableArticle>(
   articles: readonly A[],

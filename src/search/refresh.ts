@@ -145,7 +145,13 @@ export class LiveIndex {
         const { summary } = await updateIndex(
           this.engine,
           { ...options, onListed: listed },
-          { fork: { ready: (engine) => this.swap(engine) } },
+          {
+            fork: {
+              ready: (engine) => {
+                this.engine = engine;
+              },
+            },
+          },
         );
         return summary;
       }),
@@ -168,10 +174,6 @@ export class LiveIndex {
     return turn;
   }
 
-  private swap(engine: SearchEngine): void {
-    this.engine = engine;
-  }
-
   /**
    * The snapshot answered from turned out damaged (its background check failed): the index is rebuilt
    * from the corpus folder, the snapshot rewritten, and the new engine swapped in whole.
@@ -180,7 +182,7 @@ export class LiveIndex {
     options.log?.warn({ reason: (err as Error).message }, 'index snapshot damaged, rebuilding');
     try {
       const { engine } = await openIndex({ ...options, verifyInBackground: false });
-      this.swap(engine);
+      this.engine = engine;
     } catch (failure) {
       // Nothing to swap in: the loaded engine keeps answering, and the next start rebuilds.
       options.log?.error({ err: failure }, 'index rebuild after a damaged snapshot failed');

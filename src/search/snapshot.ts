@@ -7,7 +7,7 @@ import { syncDir } from '../corpus/sync.js';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine.js';
 import { indexOptionsHash, SNAPSHOT_FORMAT } from './options.js';
-import { runSliced, type Steps } from './slices.js';
+import { runNow, runSliced, type Steps } from './slices.js';
 
 export const SNAPSHOT_FILE = 'index.snapshot';
 const MAGIC = 'newsdesk-snapshot';
@@ -300,7 +300,7 @@ function corrupt(detail: string): never {
 }
 
 function digestOf(bytes: Uint8Array): string {
-  return createHash(HASH).update(bytes).digest('hex');
+  return runNow(digestSteps(bytes));
 }
 
 /** `digestOf` as steps, a megabyte at a time. */
